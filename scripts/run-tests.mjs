@@ -1,0 +1,18 @@
+// Runs every *.test.ts under src/ and test/ with node's test runner (through tsx). Node 20's
+// --test does not expand globs, hence the explicit list.
+import {spawnSync} from 'node:child_process'
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
+
+function findTests(dir) {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(path)
+    return entry.name.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+const only = process.argv.slice(2)
+const files = only.length > 0 ? only : ['src', 'test'].flatMap(findTests).sort()
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {stdio: 'inherit'})
+process.exit(result.status ?? 1)

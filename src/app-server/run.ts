@@ -1,0 +1,30 @@
+import {homePaths, resolveCodexHome} from '../home/codex-home.js'
+import {parseListenUrl} from './listen-url.js'
+import {startBuiltinServer} from './server.js'
+
+export interface RunAppServerOptions {
+  readonly listen: string
+  readonly lockTimeoutMs: number
+}
+
+/**
+ * `codexd app-server`: runs the built-in server until SIGTERM/SIGINT (or end of stdin for
+ * stdio://), then closes clients, removes its socket and resolves, for an exit 0.
+ */
+export async function runBuiltinAppServer(options: RunAppServerOptions): Promise<void> {
+  const listen = parseListenUrl(options.listen)
+  const paths = homePaths(resolveCodexHome())
+  const server = await startBuiltinServer({
+    paths,
+    listen,
+    lockTimeoutMs: options.lockTimeoutMs,
+    onLockWait: () => process.stderr.write(`codexd app-server: waiting for the startup lock at ${paths.startupLock}\n`),
+    onReady: ({socketPath}) => {
+      if (socketPath) process.stderr.write(`codexd app-server: listening on unix://${socketPath}\n`)
+    },
+  })
+  const stop = () => void server.close()
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+  await server.closed
+}

@@ -1,0 +1,29 @@
+/**
+ * Exit codes of every codexd command. Documented in docs/exit-codes.md; keep the two in sync.
+ */
+export const ExitCode = {
+  /** Success (including "already running" for start and "already stopped" for stop). */
+  Ok: 0,
+  /** Unexpected internal error: a bug, please report it. */
+  Internal: 1,
+  /** Bad flags, arguments or URLs. */
+  Usage: 2,
+  /** `status`: nothing is running for this CODEX_HOME. */
+  NotRunning: 3,
+  /** `status`: something holds the control socket but does not answer (wedged or unreachable). */
+  Unreachable: 4,
+  /** A startup lock could not be taken within its timeout. */
+  LockTimeout: 5,
+  /** Duplicate launch: a live listener already owns the app-server control socket. */
+  AlreadyInUse: 6,
+  /** A path is unusable: not a socket, unsafe permissions, wrong owner, missing CODEX_HOME. */
+  BadPath: 7,
+  /** The app-server child could not be started or crash-looped. */
+  ChildFailed: 8,
+  /** A state database could not be opened, migrated or repaired. */
+  StateError: 9,
+  /** The proxy lost or could not reach the server. */
+  ProxyFailed: 10,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]

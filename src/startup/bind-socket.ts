@@ -1,0 +1,73 @@
+import {lstatSync, readlinkSync, statSync, symlinkSync, unlinkSync} from 'node:fs'
+import type {Server} from 'node:net'
+import {dirname, resolve} from 'node:path'
+import {CodexdError} from '../errors/codexd-error.js'
+import {ExitCode} from '../errors/exit-codes.js'
+import {ensurePrivateDir, makeSocketPrivate} from '../home/private-dir.js'
+import {socketPathFits, type SocketEndpoint} from '../home/socket-path.js'
+import {alreadyInUseError} from './prepare-socket.js'
+
+/** A socket this process bound, and how to remove exactly it (never a successor's). */
+export interface BoundSocket {
+  readonly endpoint: SocketEndpoint
+  /** Removes the socket file (and our symlink) if they are still the ones we created. */
+  remove(): void
+}
+
+/**
+ * Binds `server` on the endpoint (mode 0600; via the short path and a symlink when the canonical
+ * path is too long) and returns a handle that removes only what it created.
+ */
+export async function bindSocket(server: Server, endpoint: SocketEndpoint): Promise<BoundSocket> {
+  if (!socketPathFits(endpoint.bindPath)) {
+    throw new CodexdError('socket-path-too-long', `refusing to listen on ${endpoint.bindPath}: longer than a unix socket path can be`, ExitCode.BadPath)
+  }
+  if (endpoint.linked) ensurePrivateDir(dirname(endpoint.bindPath))
+  await new Promise<void>((resolveListen, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening)
+      reject(error.code === 'EADDRINUSE' ? Object.assign(alreadyInUseError(endpoint.canonical), {cause: error}) : error)
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      resolveListen()
+    }
+    server.once('error', onError)
+    server.once('listening', onListening)
+    server.listen({path: endpoint.bindPath})
+  })
+  makeSocketPrivate(endpoint.bindPath)
+  const ino = statSync(endpoint.bindPath).ino
+  if (endpoint.linked) symlinkSync(endpoint.bindPath, endpoint.canonical)
+  return {
+    endpoint,
+    remove() {
+      if (endpoint.linked && linkTarget(endpoint.canonical) === endpoint.bindPath) unlinkQuietly(endpoint.canonical)
+      if (inode(endpoint.bindPath) === ino) unlinkQuietly(endpoint.bindPath)
+    },
+  }
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return lstatSync(path).isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function inode(path: string): number | undefined {
+  try {
+    return lstatSync(path).ino
+  } catch {
+    return undefined
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Already gone: nothing to remove.
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Test-only hooks, inert unless their environment variables are set. Documented in
+ * docs/testing.md; never set them outside tests.
+ *
+ * CODEXD_TEST_FAULT=<phase>[,<phase>...] kills this process with SIGKILL when it reaches one of
+ * the named phases, so tests can crash each startup phase deterministically.
+ * CODEXD_TEST_FAULT=<phase>:hang stops there forever instead (for lock-holder tests).
+ */
+export function faultPoint(phase: string): Promise<void> {
+  const spec = process.env.CODEXD_TEST_FAULT
+  if (!spec) return Promise.resolve()
+  for (const entry of spec.split(',')) {
+    const [name, action] = entry.split(':')
+    if (name !== phase) continue
+    if (action === 'hang') return new Promise(() => setInterval(() => {}, 1 << 30))
+    process.kill(process.pid, 'SIGKILL')
+  }
+  return Promise.resolve()
+}
+
+/** CODEXD_TEST_NO_LOCK=1 skips the startup lock: only to show that the storm test can fail. */
+export function startupLockDisabled(): boolean {
+  return process.env.CODEXD_TEST_NO_LOCK === '1'
+}
