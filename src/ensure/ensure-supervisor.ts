@@ -1,0 +1,151 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {closeSync, openSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {CODEXD_ENTRY} from '../children/codexd-entry.js'
+import {controlRequest} from '../control/client.js'
+import {CodexdError} from '../errors/codexd-error.js'
+import {ExitCode} from '../errors/exit-codes.js'
+import type {HomePaths} from '../home/codex-home.js'
+import {ensurePrivateDir} from '../home/private-dir.js'
+import {logTail} from './log-tail.js'
+
+export interface EnsureOptions {
+  /** Which app-server a newly started supervisor runs (auto|builtin|codex|<command>); default: $CODEXD_SERVER, else auto. */
+  server?: string
+  /** Overall deadline: lock wait, supervisor start and the child's first initialize. Default 60 s. */
+  timeoutMs?: number
+  /** Progress lines for a human (callers print them on a TTY only). */
+  onProgress?: (message: string) => void
+}
+
+export interface EnsureResult {
+  /** True when a supervisor was already running (this call, or a concurrent one, did not start it). */
+  alreadyRunning: boolean
+  supervisorPid: number
+  /** The canonical app-server socket, which answered an initialize round trip. */
+  appServerSocket: string
+}
+
+/** Default overall deadline of ensureSupervisor. */
+export const DEFAULT_ENSURE_TIMEOUT_MS = 60_000
+
+/** How the supervisor answers `ping` (see src/supervisor/control-handler.ts). */
+interface PingAnswer {
+  pid: number
+  childState: string
+  detail?: string
+}
+
+/**
+ * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,
+ * never codex's), probe again, spawn `codexd run` detached (stdio to the log), poll until it
+ * answers AND the app-server answered an initialize round trip (or it exits: error with its log
+ * tail), release. A supervisor in crash-loop or with the child stopped is asked to `start`, which
+ * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
+ */
+export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
+  const progress = options.onProgress ?? (() => {})
+  const first = await ping(paths)
+  if (first) return {alreadyRunning: true, supervisorPid: await untilServing(paths, first, deadline, progress), appServerSocket: paths.appServerSocket}
+
+  ensurePrivateDir(paths.codexdDir)
+  const {acquireLock} = await import('../lock/flock.js')
+  const lock = await acquireLock(paths.supervisorLock, {
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    purpose: "codexd's supervisor lock",
+    onWait: () => progress(`waiting for another codexd start (lock ${paths.supervisorLock})`),
+  })
+  try {
+    const second = await ping(paths)
+    if (second) return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+    progress(`starting the codexd supervisor for ${paths.home}`)
+    const supervisor = spawnSupervisor(paths, options.server)
+    const answer = await untilAnswers(paths, supervisor, deadline)
+    progress('waiting for the app-server to answer initialize')
+    return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, supervisor), appServerSocket: paths.appServerSocket}
+  } finally {
+    lock.release()
+  }
+}
+
+/** The supervisor's ping answer, or undefined when none runs. Unreachable (wedged) is an error. */
+async function ping(paths: HomePaths): Promise<PingAnswer | undefined> {
+  try {
+    return (await controlRequest(paths, {type: 'ping'})) as PingAnswer
+  } catch (error) {
+    if (error instanceof CodexdError && error.code === 'supervisor-not-running') return undefined
+    throw error
+  }
+}
+
+/** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
+function spawnSupervisor(paths: HomePaths, server: string | undefined): ChildProcess {
+  const log = openSync(paths.supervisorLog, 'a', 0o600)
+  try {
+    const args = [CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
+    const child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: {...process.env, CODEX_HOME: paths.home},
+    })
+    child.on('error', () => {}) // an exec failure shows up as an exit below
+    child.unref()
+    return child
+  } finally {
+    closeSync(log)
+  }
+}
+
+/** Polls `ping` until the supervisor answers, failing with its log tail if it exits first. */
+async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline: number): Promise<PingAnswer> {
+  let exited: string | undefined
+  supervisor.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with code ${code}`))
+  for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
+    const answer = await ping(paths)
+    if (answer) return answer
+    if (exited) throw supervisorFailed(paths, `the codexd supervisor ${exited} before it answered`)
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the codexd supervisor (pid ${supervisor.pid}) did not answer on ${paths.supervisorSocket} in time`)
+    await sleep(pause)
+  }
+}
+
+/**
+ * Waits until the supervisor reports the child `running` (an initialize round trip succeeded),
+ * asking it to `start` when the child is stopped or crash-looping. Resolves with the supervisor pid.
+ */
+async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, supervisor?: ChildProcess): Promise<number> {
+  let current = answer
+  let askedToStart = false
+  for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
+    if (current.childState === 'running') return current.pid
+    if (!askedToStart && (current.childState === 'crash-loop' || current.childState === 'stopped' || current.childState === 'unmanaged')) {
+      askedToStart = true
+      progress(`asking the supervisor to start the app-server (it was ${current.childState})`)
+      const remaining = Math.max(1000, deadline - Date.now())
+      current = (await controlRequest(paths, {type: 'start', wait: true}, remaining)) as PingAnswer
+      continue
+    }
+    if (current.childState === 'crash-loop' || current.childState === 'unmanaged') {
+      throw childFailed(paths, current)
+    }
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`)
+    await sleep(pause)
+    const next = await ping(paths)
+    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`)
+    current = next
+  }
+}
+
+function childFailed(paths: HomePaths, answer: PingAnswer): CodexdError {
+  if (answer.childState === 'unmanaged') {
+    return new CodexdError('unmanaged-listener', `another process serves the app-server socket at ${paths.appServerSocket}${answer.detail ? ` (${answer.detail})` : ''}: stop it, then run codexd start`, ExitCode.AlreadyInUse)
+  }
+  return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`)
+}
+
+function supervisorFailed(paths: HomePaths, what: string): CodexdError {
+  const tail = logTail(paths.supervisorLog, 8)
+  const shown = tail === '' ? '' : `; last log lines: ${tail.split('\n').join(' | ')}`
+  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${shown}`, ExitCode.ChildFailed)
+}
