@@ -20,8 +20,19 @@ export const DRAIN_GRACE_MS = 5000
  * which side ended; the caller flushes `output` and picks the exit code.
  */
 export function bridgeBytes(socket: Socket, input: Readable, output: Writable, drainGraceMs = DRAIN_GRACE_MS): Promise<BridgeEnd> {
-  const watch = new CloseFrameWatch()
+  // Who sent the first WebSocket close frame says who ended a connection the server then closes.
+  const clientWatch = new CloseFrameWatch()
+  const serverWatch = new CloseFrameWatch()
   let inputEnded = false
+  /** The side that ended: the client when it ended its input or sent the first close frame. */
+  const ended = (serverHow: 'closed' | 'error', detail?: string): BridgeEnd => {
+    // A server that sent the first close frame ended the session, even when the client's end of
+    // input (its answer to that close) reaches us before the server's end of the connection.
+    const serverClosedFirst = serverWatch.closeSeen !== undefined && (clientWatch.closeSeen === undefined || serverWatch.closeSeen < clientWatch.closeSeen)
+    if (!serverClosedFirst && clientWatch.closeSeen !== undefined) return {side: 'client', how: 'websocket-closed'}
+    if (!serverClosedFirst && inputEnded) return {side: 'client', how: 'input-ended'}
+    return {side: 'server', how: serverHow, detail}
+  }
   return new Promise((resolve) => {
     let done = false
     let graceTimer: NodeJS.Timeout | undefined
@@ -35,13 +46,13 @@ export function bridgeBytes(socket: Socket, input: Readable, output: Writable, d
       socket.destroy()
       resolve(end)
     }
-    const clientEnd = (): BridgeEnd => ({side: 'client', how: inputEnded ? 'input-ended' : 'websocket-closed'})
 
     function fromClient(chunk: Buffer): void {
-      if (!watch.closeSent) watch.feed(chunk)
+      if (clientWatch.watching) clientWatch.feed(chunk)
       if (!socket.write(chunk)) input.pause()
     }
     function fromServer(chunk: Buffer): void {
+      if (serverWatch.watching) serverWatch.feed(chunk)
       if (!output.write(chunk)) socket.pause()
     }
     input.on('data', fromClient)
@@ -53,16 +64,14 @@ export function bridgeBytes(socket: Socket, input: Readable, output: Writable, d
       inputEnded = true
       socket.end()
       // A server that never closes after our EOF must not keep the proxy alive forever.
-      graceTimer = setTimeout(() => finish(clientEnd()), drainGraceMs)
+      graceTimer = setTimeout(() => finish(ended('closed')), drainGraceMs)
     })
     input.on('error', () => {
       inputEnded = true
-      finish(clientEnd())
+      finish(ended('closed'))
     })
     output.on('error', () => finish({side: 'client', how: 'output-closed'}))
-    socket.once('end', () => finish(inputEnded || watch.closeSent ? clientEnd() : {side: 'server', how: 'closed'}))
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      finish(inputEnded || watch.closeSent ? clientEnd() : {side: 'server', how: 'error', detail: error.code ?? error.message})
-    })
+    socket.once('end', () => finish(ended('closed')))
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(ended('error', error.code ?? error.message)))
   })
 }

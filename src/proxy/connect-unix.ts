@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {connect, type Socket} from 'node:net'
 import {connectPathFor} from '../home/socket-path.js'
 
@@ -49,10 +50,20 @@ export function classifyConnectError(canonical: string, error: NodeJS.ErrnoExcep
     case 'ENOENT':
       return new ConnectError('absent', error.code, `${canonical} does not exist`)
     case 'ECONNREFUSED':
-      return new ConnectError('refused', error.code, `${canonical} refuses connections`)
+      // connect() to a regular file or a directory also says ECONNREFUSED: no wait will help.
+      if (existsButNotSocket(canonical)) return new ConnectError('other', error.code, `${canonical} exists and is not a socket`)
+      return new ConnectError('refused', error.code, `${canonical} refuses connections (a stale socket: the server is down)`)
     case 'EAGAIN':
       return new ConnectError('timeout', error.code, `${canonical} has a full backlog`)
     default:
       return new ConnectError('other', error.code, `${canonical} cannot be connected to (${error.code ?? error.message})`)
+  }
+}
+
+function existsButNotSocket(path: string): boolean {
+  try {
+    return !statSync(path).isSocket()
+  } catch {
+    return false
   }
 }

@@ -19,6 +19,11 @@ export class RpcClient {
     })
   }
 
+  /** Wraps a WebSocket that is already open (for example one carried over a proxy's stdio). */
+  static over(socket: WebSocket): RpcClient {
+    return new RpcClient(socket)
+  }
+
   /** Connects to the socket behind `canonical` (following the long-path fallback). */
   static async connect(canonical: string): Promise<RpcClient> {
     const socket = new WebSocket(`ws+unix://${connectPathFor(canonical)}:/`, {perMessageDeflate: false})

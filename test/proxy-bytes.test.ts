@@ -1,0 +1,161 @@
+// `codexd proxy` as a byte bridge (issue 4, point 1): a WebSocket client driving the proxy's stdio
+// reaches the built-in app-server; bytes pass unchanged both ways; end of input on either side
+// closes the other, and the exit code says which side ended.
+import assert from 'node:assert/strict'
+import {createHash, randomBytes} from 'node:crypto'
+import {once} from 'node:events'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import {join} from 'node:path'
+import {after, describe, test} from 'node:test'
+import {tempHome} from './support/home.js'
+import {killAllStarted} from './support/processes.js'
+import {collect, exitOf, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
+
+const homes: Array<{remove(): void}> = []
+after(() => {
+  killAllStarted()
+  for (const home of homes) home.remove()
+})
+
+function newHome() {
+  const home = tempHome('codexd-proxy-')
+  homes.push(home)
+  return home
+}
+
+/** A raw unix socket server in this process; `onConnection` scripts what it does. */
+async function rawServer(path: string, onConnection: (socket: Socket) => void): Promise<Server> {
+  const server = createServer({allowHalfOpen: true}, onConnection)
+  server.listen(path)
+  await once(server, 'listening')
+  return server
+}
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex')
+
+describe('codexd proxy (byte bridge)', {timeout: 120_000}, () => {
+  test('a WebSocket client speaks through the proxy to the built-in app-server; its close ends the proxy with exit 0', async () => {
+    const home = newHome()
+    const server = await startBuiltin(home.env, home.paths.appServerSocket)
+    const proxy = spawnProxy([], home.env)
+    const stderr = collect(proxy.stderr)
+    const client = await rpcThroughProxy(proxy)
+
+    const init = await client.initialize('proxy-bytes')
+    assert.match(init.userAgent, /^codexd-builtin\//)
+    assert.equal(init.codexHome, home.home)
+    const status = await client.request('codexd/status')
+    assert.equal(status.result.pid, server.pid, 'the answer came from the built-in server we started')
+    assert.equal(status.result.connections, 1)
+    const params = {text: 'héllo ✓ \u0000 end', list: [1, 2, 3]}
+    assert.deepEqual((await client.request('codexd/echo', params)).result, params)
+
+    client.close()
+    const exit = await exitOf(proxy)
+    assert.equal(exit.code, 0, `stderr: ${stderr.text()}`)
+    assert.equal(stderr.text(), '')
+  })
+
+  test('bytes pass unchanged both ways; end of input half-closes the socket and what the server sends after is delivered (exit 0)', async () => {
+    const home = newHome()
+    const sockPath = join(home.home, 'raw.sock')
+    const sent = randomBytes(4 * 1024 * 1024 + 123)
+    const received: Buffer[] = []
+    let serverSawEnd = false
+    const server = await rawServer(sockPath, (socket) => {
+      socket.on('data', (chunk) => {
+        received.push(chunk)
+        socket.write(chunk)
+      })
+      socket.on('end', () => {
+        serverSawEnd = true
+        socket.end('server-bye')
+      })
+    })
+    try {
+      const proxy = spawnProxy(['--sock', sockPath], home.env)
+      const stderr = collect(proxy.stderr)
+      const out: Buffer[] = []
+      proxy.stdout!.on('data', (chunk: Buffer) => out.push(chunk))
+      for (let at = 0; at < sent.length; at += 100_000) {
+        if (!proxy.stdin!.write(sent.subarray(at, at + 100_000))) await once(proxy.stdin!, 'drain')
+      }
+      proxy.stdin!.end()
+      const exit = await exitOf(proxy)
+      assert.equal(exit.code, 0, `stderr: ${stderr.text()}`)
+      assert.ok(serverSawEnd, 'the server saw end of input')
+      assert.equal(sha(Buffer.concat(received)), sha(sent), 'the server received exactly the bytes sent')
+      assert.equal(sha(Buffer.concat(out)), sha(Buffer.concat([sent, Buffer.from('server-bye')])), 'the client received exactly the bytes the server sent, including after its end of input')
+    } finally {
+      server.close()
+    }
+  })
+
+  test('when the server ends the connection, the client sees end of output and the proxy exits 10 naming the socket and the supervisor log', async () => {
+    const home = newHome()
+    const sockPath = join(home.home, 'raw.sock')
+    const server = await rawServer(sockPath, (socket) => {
+      socket.once('data', () => socket.end('last words'))
+    })
+    try {
+      const proxy = spawnProxy(['--sock', sockPath], home.env)
+      const stderr = collect(proxy.stderr)
+      const stdout = collect(proxy.stdout)
+      proxy.stdin!.write('hello')
+      const exit = await exitOf(proxy)
+      assert.equal(exit.code, 10)
+      assert.equal(stdout.text(), 'last words')
+      const message = stderr.text().trim()
+      assert.equal(message.split('\n').length, 1, `one line: ${message}`)
+      assert.ok(message.includes(sockPath), message)
+      assert.ok(message.includes(home.paths.supervisorLog), message)
+      assert.match(message, /server side ended/)
+    } finally {
+      server.close()
+    }
+  })
+
+  test('stopping the built-in server hands its close frame (1001) to the client and the proxy exits 10', async () => {
+    const home = newHome()
+    const server = await startBuiltin(home.env, home.paths.appServerSocket)
+    const proxy = spawnProxy([], home.env)
+    const stderr = collect(proxy.stderr)
+    const client = await rpcThroughProxy(proxy)
+    await client.initialize()
+    const closed = once(client.socket, 'close')
+    server.kill('SIGTERM')
+    const [code] = (await closed) as [number]
+    assert.equal(code, 1001, 'the server\'s own close frame reached the client through the proxy')
+    assert.equal((await exitOf(proxy)).code, 10)
+    assert.match(stderr.text(), /server side ended/)
+  })
+
+  test('a socket path longer than 107 bytes is reached through its short link', async () => {
+    const home = newHome()
+    const dir = join(home.home, 'a'.repeat(60), 'b'.repeat(40))
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    const longPath = join(dir, 'app.sock')
+    assert.ok(Buffer.byteLength(longPath) > 107)
+    await startBuiltin(home.env, longPath, `unix://${longPath}`)
+    const proxy = spawnProxy(['--sock', longPath, '--wait-timeout', '0'], home.env)
+    const stderr = collect(proxy.stderr)
+    const client = await rpcThroughProxy(proxy)
+    assert.match((await client.initialize()).userAgent, /^codexd-builtin\//)
+    client.close()
+    assert.equal((await exitOf(proxy)).code, 0, stderr.text())
+  })
+
+  test('a path that is not a socket fails at once with one line naming it', async () => {
+    const home = newHome()
+    const file = join(home.home, 'not-a-socket')
+    writeFileSync(file, 'x')
+    const proxy = spawnProxy(['--sock', file], home.env)
+    const stderr = collect(proxy.stderr)
+    const exit = await exitOf(proxy)
+    assert.equal(exit.code, 10)
+    assert.match(stderr.text(), /exists and is not a socket/)
+    assert.ok(stderr.text().includes(file))
+    assert.equal(stderr.text().trim().split('\n').length, 1)
+  })
+})

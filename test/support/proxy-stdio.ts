@@ -1,0 +1,123 @@
+import type {ChildProcess} from 'node:child_process'
+import {once} from 'node:events'
+import {Duplex} from 'node:stream'
+import WebSocket from 'ws'
+import {probeSocket} from '../../src/startup/socket-probe.js'
+import {spawnCodexd, waitFor} from './processes.js'
+import {RpcClient} from './ws-client.js'
+
+/** Spawns `codexd proxy ARGS` with pipes on all three stdio streams. */
+export function spawnProxy(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawnCodexd(['proxy', ...args], env, {stdio: ['pipe', 'pipe', 'pipe']})
+}
+
+/** Accumulates a stream's text; `text()` reads what arrived so far. */
+export function collect(stream: NodeJS.ReadableStream | null | undefined): {text(): string} {
+  let text = ''
+  stream?.setEncoding('utf8')
+  stream?.on('data', (chunk: string) => (text += chunk))
+  return {text: () => text}
+}
+
+/** The exit of a child (already exited or not). */
+export async function exitOf(child: ChildProcess): Promise<{code: number | null; signal: NodeJS.Signals | null}> {
+  if (child.exitCode !== null || child.signalCode !== null) return {code: child.exitCode, signal: child.signalCode}
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null]
+  return {code, signal}
+}
+
+/**
+ * A Duplex over a child's stdin (what we write) and stdout (what we read), with back-pressure
+ * both ways, and the few net.Socket methods `ws` calls. Lets a real WebSocket client talk
+ * through `codexd proxy` exactly as a desktop app talks through `ssh host codexd proxy`.
+ */
+export function childStdioDuplex(child: ChildProcess): Duplex {
+  const stdin = child.stdin!
+  const stdout = child.stdout!
+  const duplex = new Duplex({
+    read() {
+      stdout.resume()
+    },
+    write(chunk, _encoding, callback) {
+      if (stdin.write(chunk)) callback()
+      else stdin.once('drain', () => callback())
+    },
+    final(callback) {
+      stdin.end()
+      callback()
+    },
+    destroy(error, callback) {
+      stdin.destroy()
+      callback(error)
+    },
+  })
+  stdin.on('error', () => {}) // EPIPE once the proxy exited: the read side reports the end
+  stdout.on('data', (chunk: Buffer) => {
+    if (!duplex.push(chunk)) stdout.pause()
+  })
+  stdout.on('end', () => duplex.push(null))
+  return Object.assign(duplex, {setTimeout: () => duplex, setNoDelay: () => duplex, setKeepAlive: () => duplex, ref: () => duplex, unref: () => duplex})
+}
+
+/** Opens a WebSocket client (no compression, 16 MiB messages) through a proxy child's stdio. */
+export async function wsThroughProxy(child: ChildProcess): Promise<WebSocket> {
+  const duplex = childStdioDuplex(child)
+  const ws = new WebSocket('ws://localhost/', {perMessageDeflate: false, maxPayload: 16 * 1024 * 1024, createConnection: () => duplex as never})
+  await Promise.race([once(ws, 'open'), once(ws, 'error').then(([error]) => Promise.reject(error))])
+  return ws
+}
+
+/** An RpcClient speaking through a proxy child's stdio. */
+export async function rpcThroughProxy(child: ChildProcess): Promise<RpcClient> {
+  return RpcClient.over(await wsThroughProxy(child))
+}
+
+/** Starts `codexd app-server --listen LISTEN` and waits until its socket accepts connections. */
+export async function startBuiltin(env: NodeJS.ProcessEnv, socket: string, listen = 'unix://'): Promise<ChildProcess> {
+  const server = spawnCodexd(['app-server', '--listen', listen], env)
+  server.stdout?.resume()
+  server.stderr?.resume()
+  let exited = false
+  server.once('exit', () => (exited = true))
+  await waitFor(async () => exited || (await probeSocket(socket)).kind === 'live', {timeoutMs: 30_000, what: `the built-in app-server on ${socket}`})
+  if (exited) throw new Error(`the built-in app-server exited before listening on ${socket}`)
+  return server
+}
+
+/** Sends one JSON-RPC message per line to a --jsonl proxy and reads its answers by id. */
+export class JsonlClient {
+  private buffer = ''
+  readonly messages: any[] = []
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.setEncoding('utf8')
+    child.stdout!.on('data', (chunk: string) => {
+      // Scan only the new chunk for newlines: messages may be 16 MiB.
+      let start = 0
+      for (let newline = chunk.indexOf('\n'); newline >= 0; newline = chunk.indexOf('\n', start)) {
+        this.messages.push(JSON.parse(this.buffer + chunk.slice(start, newline)))
+        this.buffer = ''
+        start = newline + 1
+      }
+      this.buffer += chunk.slice(start)
+    })
+  }
+
+  /** Writes one line (a message object is serialized; a string is sent as is). */
+  send(message: unknown): void {
+    this.child.stdin!.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`)
+  }
+
+  /** Waits for the message answering `id` (or the first with `id: null` for null). */
+  answer(id: number | string | null, timeoutMs = 30_000): Promise<any> {
+    return waitFor(() => this.messages.find((message) => message.id === id && !('method' in message)), {timeoutMs, what: `the answer to id ${id}`})
+  }
+
+  /** initialize + initialized; resolves with the initialize answer. */
+  async initialize(id: number | string = 1, name = 'codexd-proxy-test'): Promise<any> {
+    this.send({id, method: 'initialize', params: {clientInfo: {name, title: name, version: '0.0.0'}}})
+    const answer = await this.answer(id)
+    this.send({method: 'initialized'})
+    return answer
+  }
+}
