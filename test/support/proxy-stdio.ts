@@ -1,5 +1,6 @@
 import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
+import {readdirSync, readFileSync} from 'node:fs'
 import {Duplex} from 'node:stream'
 import WebSocket from 'ws'
 import {probeSocket} from '../../src/startup/socket-probe.js'
@@ -120,4 +121,24 @@ export class JsonlClient {
     this.send({method: 'initialized'})
     return answer
   }
+}
+
+/**
+ * Live processes (pid and command line) whose environment has CODEX_HOME=`home`: every
+ * supervisor, app-server child or proxy started for a test home, however it was started.
+ */
+export function processesUsingHome(home: string): Array<{pid: number; cmdline: string}> {
+  const found: Array<{pid: number; cmdline: string}> = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0')
+      if (!environ.includes(`CODEX_HOME=${home}`)) continue
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').trim()
+      if (cmdline !== '') found.push({pid: Number(entry), cmdline})
+    } catch {
+      // Exited meanwhile, or not ours.
+    }
+  }
+  return found
 }
