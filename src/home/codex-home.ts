@@ -18,6 +18,8 @@ export interface HomePaths {
   readonly codexdDir: string
   /** codexd's supervisor lock (never codex's). */
   readonly supervisorLock: string
+  /** Held (flock) by the running supervisor for its whole life: at most one per CODEX_HOME. */
+  readonly supervisorInstanceLock: string
   /** The supervisor's control socket (JSON lines). */
   readonly supervisorSocket: string
   /** The supervisor's state database. */
@@ -62,6 +64,7 @@ export function homePaths(home: string): HomePaths {
     appServerSocket: join(controlDir, 'app-server-control.sock'),
     codexdDir,
     supervisorLock: join(codexdDir, 'supervisor.lock'),
+    supervisorInstanceLock: join(codexdDir, 'supervisor.instance.lock'),
     supervisorSocket: join(codexdDir, 'supervisor.sock'),
     supervisorDb: join(codexdDir, 'supervisor.sqlite'),
     supervisorLog: join(codexdDir, 'supervisor.log'),

@@ -1,0 +1,27 @@
+import {Flags} from '@oclif/core'
+import {CodexdCommand} from '../cli/base-command.js'
+import {DEFAULT_ENSURE_TIMEOUT_MS, ensureSupervisor} from '../ensure/ensure-supervisor.js'
+import {describeStart} from '../ensure/start-output.js'
+import {homePaths, resolveCodexHome} from '../home/codex-home.js'
+
+export default class Start extends CodexdCommand {
+  static override summary = 'Start the codexd supervisor and its app-server (already running is success).'
+  static override description = `Returns once the app-server answered an initialize round trip on $CODEX_HOME/app-server-control/app-server-control.sock. Any number of concurrent starts end with one supervisor and one app-server. Clears a crash-loop state.`
+  static override examples = ['<%= config.bin %> start', '<%= config.bin %> start --server builtin --json']
+  static override flags = {
+    server: Flags.string({description: 'which app-server a new supervisor runs: auto, builtin, codex, or a command (env: CODEXD_SERVER)'}),
+    timeout: Flags.integer({description: 'milliseconds to wait for the app-server to answer', default: DEFAULT_ENSURE_TIMEOUT_MS, min: 1}),
+    json: Flags.boolean({description: 'print the result as JSON', default: false}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Start)
+    const paths = homePaths(resolveCodexHome())
+    const result = await ensureSupervisor(paths, {
+      server: flags.server,
+      timeoutMs: flags.timeout,
+      onProgress: process.stderr.isTTY && !flags.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
+    })
+    process.stdout.write(flags.json ? `${JSON.stringify({home: paths.home, ...result})}\n` : `${describeStart(paths, result)}\n`)
+  }
+}

@@ -1,0 +1,24 @@
+import {Flags} from '@oclif/core'
+import {CodexdCommand} from '../cli/base-command.js'
+import {formatStatus} from '../control/format-status.js'
+import {queryStatus} from '../control/status-query.js'
+import {statusExitCode} from '../control/status-report.js'
+import {homePaths, resolveCodexHome} from '../home/codex-home.js'
+
+export default class Status extends CodexdCommand {
+  static override summary = 'Show the supervisor and app-server state (never starts anything).'
+  static override description = `Exit 0: the app-server is running (it answered initialize). Exit 3: no supervisor runs for this CODEX_HOME (the last recorded exit is shown). Exit 4: the supervisor does not answer, or it answers but the app-server is not serving (starting, backoff, crash-loop, or another process owns the socket).`
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
+  static override flags = {
+    json: Flags.boolean({description: 'print the stable JSON report (docs/supervisor.md)', default: false}),
+    timeout: Flags.integer({description: 'milliseconds to wait for the supervisor to answer', default: 5000, min: 1}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Status)
+    const report = await queryStatus(homePaths(resolveCodexHome()), flags.timeout)
+    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
+    const code = statusExitCode(report)
+    if (code !== 0) this.exit(code)
+  }
+}

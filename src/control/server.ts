@@ -1,0 +1,104 @@
+import {createServer, type Server, type Socket} from 'node:net'
+import {CodexdError} from '../errors/codexd-error.js'
+import {ExitCode} from '../errors/exit-codes.js'
+import type {HomePaths} from '../home/codex-home.js'
+import {planSocketEndpoint} from '../home/socket-path.js'
+import {bindSocket, type BoundSocket} from '../startup/bind-socket.js'
+import {prepareSocketPath} from '../startup/prepare-socket.js'
+import {MAX_CONTROL_LINE_BYTES, type ControlRequest, type ControlRequestType} from './protocol.js'
+
+/** A handler's answer, and optional work to do once the answer is written (stop: exit). */
+export interface HandlerResult {
+  readonly response: Record<string, unknown>
+  readonly after?: () => void
+}
+
+export type ControlHandler = (request: ControlRequest) => Promise<HandlerResult>
+
+const REQUEST_TYPES: readonly ControlRequestType[] = ['ping', 'status', 'stop', 'restart', 'start']
+
+/** A listening control socket. */
+export interface ControlServer {
+  /** Stops accepting, closes connections, removes the socket file. */
+  close(): Promise<void>
+}
+
+/**
+ * Listens on `$CODEX_HOME/codexd/supervisor.sock` (0600, long-path safe) and answers one JSON
+ * line per request line. The caller must hold the supervisor instance lock: any socket file
+ * already there belongs to a dead supervisor and is removed.
+ */
+export async function startControlServer(paths: HomePaths, handler: ControlHandler): Promise<ControlServer> {
+  const endpoint = planSocketEndpoint(paths.supervisorSocket)
+  try {
+    await prepareSocketPath(endpoint)
+  } catch (error) {
+    if (error instanceof CodexdError && error.code === 'already-in-use') {
+      throw new CodexdError('supervisor-running', `another process answers on the supervisor socket ${paths.supervisorSocket}: stop it (codexd stop) before running a second supervisor`, ExitCode.AlreadyInUse)
+    }
+    throw error
+  }
+  const connections = new Set<Socket>()
+  const server: Server = createServer((socket) => {
+    connections.add(socket)
+    socket.on('close', () => connections.delete(socket))
+    socket.on('error', () => socket.destroy())
+    serveConnection(socket, handler)
+  })
+  const bound: BoundSocket = await bindSocket(server, endpoint)
+  return {
+    async close() {
+      bound.remove()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const socket of connections) socket.end()
+      })
+    },
+  }
+}
+
+function serveConnection(socket: Socket, handler: ControlHandler): void {
+  let buffer = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (chunk: string) => {
+    buffer += chunk
+    if (buffer.length > MAX_CONTROL_LINE_BYTES) {
+      reply(socket, {ok: false, error: 'request line too long', code: 'bad-request'})
+      socket.end()
+      return
+    }
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, end)
+      buffer = buffer.slice(end + 1)
+      if (line.trim() !== '') void answer(socket, line, handler)
+    }
+  })
+}
+
+async function answer(socket: Socket, line: string, handler: ControlHandler): Promise<void> {
+  let request: ControlRequest
+  try {
+    request = JSON.parse(line)
+  } catch {
+    reply(socket, {ok: false, error: 'request is not JSON', code: 'bad-request'})
+    return
+  }
+  if (typeof request !== 'object' || request === null || !REQUEST_TYPES.includes(request.type)) {
+    reply(socket, {ok: false, error: `unknown request type; expected one of ${REQUEST_TYPES.join(', ')}`, code: 'bad-request'})
+    return
+  }
+  try {
+    const result = await handler(request)
+    reply(socket, {ok: true, ...result.response}, result.after)
+  } catch (error) {
+    reply(socket, {ok: false, error: error instanceof Error ? error.message : String(error), code: error instanceof CodexdError ? error.code : 'internal'})
+  }
+}
+
+function reply(socket: Socket, message: Record<string, unknown>, after?: () => void): void {
+  if (socket.destroyed || !socket.writable) {
+    after?.()
+    return
+  }
+  socket.write(`${JSON.stringify(message)}\n`, () => after?.())
+}

@@ -1,0 +1,116 @@
+import {spawn} from 'node:child_process'
+import {setTimeout as sleep} from 'node:timers/promises'
+import type {ChildSpec} from '../children/child-spec.js'
+import type {HomePaths} from '../home/codex-home.js'
+import type {RotatingLog} from './logger.js'
+import {groupAlive, signalGroup, startTicks} from './proc.js'
+
+/** How a child ended. */
+export interface ChildExit {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  /** The child said "already in use": another listener owned the socket (a duplicate launch). */
+  readonly alreadyInUse: boolean
+  /** Set when the child could not be spawned at all (ENOENT, EACCES). */
+  readonly spawnError?: string
+  /** The last lines it wrote, for the exit reason. */
+  readonly outputTail: string
+}
+
+/** Which step ended a child: it was gone already, it exited on SIGTERM, or it needed SIGKILL. */
+export type TerminateStep = 'already-exited' | 'sigterm' | 'sigkill'
+
+/** A spawned child in its own process group (pgid = pid), output copied to the supervisor log. */
+export interface ManagedChild {
+  readonly pid: number | undefined
+  readonly startTicks: string | null
+  readonly exited: Promise<ChildExit>
+  hasExited(): boolean
+  /** SIGTERM to the whole group, then SIGKILL after `graceMs`; resolves once the group is gone. */
+  terminate(graceMs: number): Promise<TerminateStep>
+}
+
+const ALREADY_IN_USE = /already in use/i
+const TAIL_BYTES = 4096
+
+/** Spawns `spec` for `paths.home` in a new session/process group. */
+export function spawnChild(spec: ChildSpec, paths: HomePaths, log: RotatingLog): ManagedChild {
+  const child = spawn(spec.file, [...spec.args], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, CODEX_HOME: paths.home, CODEXD_APP_SERVER_SOCKET: paths.appServerSocket},
+  })
+  const pid = child.pid
+  let tail = ''
+  let sawInUse = false
+  let spawnError: string | undefined
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = ''
+    stream?.setEncoding('utf8').on('data', (chunk: string) => {
+      tail = (tail + chunk).slice(-TAIL_BYTES)
+      if (ALREADY_IN_USE.test(tail)) sawInUse = true
+      pending += chunk
+      const end = pending.lastIndexOf('\n')
+      if (end < 0) return
+      log.write(pending.slice(0, end + 1).split('\n').slice(0, -1).map((line) => `${new Date().toISOString()} [child ${pid}] ${line}\n`).join(''))
+      pending = pending.slice(end + 1)
+    })
+  }
+  let done = false
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      spawnError = `${error.code ?? 'error'}: ${error.message}`
+      if (pid === undefined) {
+        done = true
+        resolve({code: null, signal: null, alreadyInUse: false, spawnError, outputTail: ''})
+      }
+    })
+    child.once('exit', (code, signal) => {
+      // Wait briefly for the last output ('close'), but not for grandchildren that keep the pipes open.
+      const finish = () => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        resolve({code, signal, alreadyInUse: sawInUse, spawnError, outputTail: tail})
+      }
+      const timer = setTimeout(finish, 250)
+      child.once('close', finish)
+    })
+  })
+  const ticks = pid === undefined ? null : startTicks(pid)
+
+  return {
+    pid,
+    startTicks: ticks,
+    exited,
+    hasExited: () => done,
+    async terminate(graceMs) {
+      if (pid === undefined) return 'already-exited'
+      return terminateGroup(pid, graceMs, () => done)
+    },
+  }
+}
+
+/**
+ * Ends process group `pgid`: SIGTERM, wait up to `graceMs` for the leader to have exited
+ * (`leaderGone`) and the group to be empty, then SIGKILL. Grandchildren that ignore SIGTERM are
+ * caught by the group SIGKILL. Says which step ended it.
+ */
+export async function terminateGroup(pgid: number, graceMs: number, leaderGone: () => boolean): Promise<TerminateStep> {
+  const gone = () => leaderGone() && !groupAlive(pgid)
+  if (gone()) return 'already-exited'
+  signalGroup(pgid, 'SIGTERM')
+  if (await until(gone, graceMs)) return 'sigterm'
+  signalGroup(pgid, 'SIGKILL')
+  await until(gone, 10_000)
+  return 'sigkill'
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() >= deadline) return false
+    await sleep(20)
+  }
+  return true
+}
