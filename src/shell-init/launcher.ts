@@ -1,0 +1,25 @@
+import {realpathSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
+
+/** How the snippet runs codexd without a PATH lookup: this node binary and this package's entry point. */
+export interface Launcher {
+  /** Absolute path of the node binary. */
+  readonly node: string
+  /** Absolute path of codexd's bin/run.js. */
+  readonly entry: string
+}
+
+/**
+ * The launcher of the running codexd, resolved now (at generation time): `process.execPath` and
+ * the real path of bin/run.js (npm links to it; the link may move, the file does not).
+ */
+export function currentLauncher(): Launcher {
+  const entry = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+  let real = entry
+  try {
+    real = realpathSync(entry)
+  } catch {
+    // Keep the unresolved path: the snippet checks that it exists before using it.
+  }
+  return {node: process.execPath, entry: real}
+}
