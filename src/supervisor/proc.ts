@@ -100,12 +100,15 @@ export function listenerPids(path: string): number[] {
   return pids.sort((a, b) => a - b)
 }
 
-/** True while a process with this pid exists (EPERM: it exists but is someone else's). */
+/**
+ * True while a process with this pid exists and has not exited. A zombie (exited, not yet reaped:
+ * a detached supervisor is reparented to an init that may reap only now and then) counts as gone.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
+  return statFields(pid)?.[0] !== 'Z'
 }

@@ -1,3 +1,4 @@
+import {setTimeout as sleep} from 'node:timers/promises'
 import pRetry from 'p-retry'
 import type {ChildSpec} from '../children/child-spec.js'
 import type {ChildState} from '../control/protocol.js'
@@ -201,13 +202,14 @@ export class Supervisor {
       const episode = new AbortController()
       this.episode = episode
       try {
-        await pRetry(() => this.runOnce(episode.signal), {
+        const ended = await pRetry(() => this.runOnce(episode.signal), {
           ...retryOptions(this.config),
           signal: episode.signal,
           onFailedAttempt: ({error, retriesConsumed}) => this.onFailedAttempt(error, retriesConsumed),
           shouldRetry: ({error}) => !(error instanceof ForeignListener) && !(error instanceof ShuttingDown) && !this.inCrashLoop(),
         })
         // A stable run ended, or a restart was requested: the next streak starts with fresh backoff.
+        if (ended === 'stable') await this.pauseAfterStableExit(episode.signal)
       } catch (error) {
         if (this.shuttingDown) break
         if (error instanceof ForeignListener) await this.enterUnmanaged(error)
@@ -218,7 +220,7 @@ export class Supervisor {
   }
 
   /** One child lifetime: spawn (serialized if lock-unaware), wait for initialize, wait for exit. */
-  private async runOnce(signal: AbortSignal): Promise<void> {
+  private async runOnce(signal: AbortSignal): Promise<'stable' | 'requested'> {
     if (this.shuttingDown) throw new ShuttingDown()
     this.setState('starting', undefined)
     this.readyAt = undefined
@@ -255,7 +257,7 @@ export class Supervisor {
     if (this.foreign) throw this.foreign
     if (this.restartReason !== undefined) {
       this.restartReason = undefined
-      return
+      return 'requested'
     }
     if (exit.alreadyInUse && this.readyAt === undefined) {
       const probe = await probeSocket(this.paths.appServerSocket)
@@ -266,8 +268,16 @@ export class Supervisor {
       }
       await this.event('duplicate-launch', `child ${child.pid} said "already in use" but nothing answers on ${this.paths.appServerSocket}; counting it as a failed start`, this.spawnId)
     }
-    if (wasStable(this.readyAt, exitedAt, this.config.stableMs)) return
+    if (wasStable(this.readyAt, exitedAt, this.config.stableMs)) return 'stable'
     throw new Error(reason)
+  }
+
+  /** After a stable run the backoff is reset: the next start waits only the first step. */
+  private async pauseAfterStableExit(signal: AbortSignal): Promise<void> {
+    const delay = backoffDelay(0, this.config)
+    this.setState('backoff', `restarting in ${delay} ms after a stable run`)
+    await this.event('backoff', `restarting in ${delay} ms (stable run: backoff reset)`, this.spawnId)
+    await sleep(delay, undefined, {signal}).catch(() => {})
   }
 
   private async onReady(child: ManagedChild, userAgent: string): Promise<void> {
