@@ -17,5 +17,7 @@ export function tempHome(prefix = 'codexd-test-'): TempHome {
   const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: home, HOME: home}
   delete env.CODEXD_TEST_FAULT
   delete env.CODEXD_TEST_NO_LOCK
+  // codex prints a backtrace after every error when this is set (it is, in some shells).
+  delete env.RUST_BACKTRACE
   return {home, paths: homePaths(home), env, remove: () => rmSync(home, {recursive: true, force: true})}
 }

@@ -36,6 +36,16 @@ export function spawnTracked(command: string, args: readonly string[], options: 
   return child
 }
 
+/** Signals a tracked child's whole process group (its descendants too). */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Tracks a pid (for example a daemon the CLI started) so it is killed at cleanup. */
 export function trackPid(pid: number): void {
   started.add(pid)
