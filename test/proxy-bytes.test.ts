@@ -7,22 +7,11 @@ import {once} from 'node:events'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {join} from 'node:path'
-import {after, describe, test} from 'node:test'
-import {tempHome} from './support/home.js'
-import {killAllStarted} from './support/processes.js'
-import {collect, exitOf, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
+import {describe, test} from 'node:test'
+import {waitFor} from './support/processes.js'
+import {builtinThroughProxy, collect, exitOf, homesForFile, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
-const homes: Array<{remove(): void}> = []
-after(() => {
-  killAllStarted()
-  for (const home of homes) home.remove()
-})
-
-function newHome() {
-  const home = tempHome('codexd-proxy-')
-  homes.push(home)
-  return home
-}
+const newHome = homesForFile('codexd-proxy-')
 
 /** A raw unix socket server in this process; `onConnection` scripts what it does. */
 async function rawServer(path: string, onConnection: (socket: Socket) => void): Promise<Server> {
@@ -37,10 +26,7 @@ const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 describe('codexd proxy (byte bridge)', {timeout: 120_000}, () => {
   test('a WebSocket client speaks through the proxy to the built-in app-server; its close ends the proxy with exit 0', async () => {
     const home = newHome()
-    const server = await startBuiltin(home.env, home.paths.appServerSocket)
-    const proxy = spawnProxy([], home.env)
-    const stderr = collect(proxy.stderr)
-    const client = await rpcThroughProxy(proxy)
+    const {server, proxy, stderr, client} = await builtinThroughProxy(home)
 
     const init = await client.initialize('proxy-bytes')
     assert.match(init.userAgent, /^codexd-builtin\//)
@@ -116,12 +102,54 @@ describe('codexd proxy (byte bridge)', {timeout: 120_000}, () => {
     }
   })
 
-  test('stopping the built-in server hands its close frame (1001) to the client and the proxy exits 10', async () => {
+  test('a server that never closes after the client\'s end of input is disconnected after the grace period (exit 0)', async () => {
     const home = newHome()
-    const server = await startBuiltin(home.env, home.paths.appServerSocket)
-    const proxy = spawnProxy([], home.env)
-    const stderr = collect(proxy.stderr)
-    const client = await rpcThroughProxy(proxy)
+    const sockPath = join(home.home, 'raw.sock')
+    let serverSawEnd = false
+    // allowHalfOpen: the server reads the client's EOF and keeps its own side open forever.
+    const server = await rawServer(sockPath, (socket) => {
+      socket.on('data', () => {})
+      socket.on('end', () => (serverSawEnd = true))
+    })
+    try {
+      const proxy = spawnProxy(['--sock', sockPath], home.env)
+      const stderr = collect(proxy.stderr)
+      proxy.stdin!.end('hello')
+      assert.equal((await exitOf(proxy)).code, 0, stderr.text())
+      assert.ok(serverSawEnd, 'the proxy half-closed before giving up on the server')
+    } finally {
+      server.close()
+    }
+  })
+
+  test('when the client stops reading (its stdout pipe closes), the proxy drops the connection and exits 0', async () => {
+    const home = newHome()
+    const sockPath = join(home.home, 'raw.sock')
+    let serverClosed = false
+    const server = await rawServer(sockPath, (socket) => {
+      const flood = () => {
+        while (!socket.destroyed && socket.write(Buffer.alloc(64 * 1024, 1)));
+      }
+      socket.on('drain', flood)
+      socket.on('error', () => {})
+      socket.on('close', () => (serverClosed = true))
+      socket.once('data', flood)
+    })
+    try {
+      const proxy = spawnProxy(['--sock', sockPath], home.env)
+      const stderr = collect(proxy.stderr)
+      proxy.stdin!.write('go')
+      await new Promise((resolve) => proxy.stdout!.once('data', resolve))
+      proxy.stdout!.destroy()
+      assert.equal((await exitOf(proxy)).code, 0, stderr.text())
+      await waitFor(() => serverClosed, {what: 'the proxy to drop the connection'})
+    } finally {
+      server.close()
+    }
+  })
+
+  test('stopping the built-in server hands its close frame (1001) to the client and the proxy exits 10', async () => {
+    const {server, proxy, stderr, client} = await builtinThroughProxy(newHome())
     await client.initialize()
     const closed = once(client.socket, 'close')
     server.kill('SIGTERM')

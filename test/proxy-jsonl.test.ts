@@ -2,24 +2,28 @@
 // socket; a server restart is survived (in-flight requests answered with -32099, initialize and
 // initialized replayed); malformed lines get a parse error and the session goes on.
 import assert from 'node:assert/strict'
+import type {ChildProcess} from 'node:child_process'
 import {join} from 'node:path'
-import {after, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import {SERVER_RESTARTED_CODE} from '../src/proxy/jsonl/client-state.js'
-import {tempHome} from './support/home.js'
-import {CODEXD_BIN, finished, killAllStarted, spawnTracked, waitFor} from './support/processes.js'
-import {collect, exitOf, JsonlClient, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
-import {startScriptedServer} from './support/scripted-app-server.js'
+import type {TempHome} from './support/home.js'
+import {CODEXD_BIN, finished, spawnTracked, waitFor} from './support/processes.js'
+import {collect, exitOf, homesForFile, JsonlClient, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
+import {type ScriptedServer, startScriptedServer} from './support/scripted-app-server.js'
 
-const homes: Array<{remove(): void}> = []
-after(() => {
-  killAllStarted()
-  for (const home of homes) home.remove()
-})
+const newHome = homesForFile('codexd-proxy-jsonl-')
 
-function newHome() {
-  const home = tempHome('codexd-proxy-jsonl-')
-  homes.push(home)
-  return home
+/** A scripted server on a socket of a fresh home and a --jsonl proxy attached to it, for `body`. */
+async function withScriptedSession(body: (session: {home: TempHome; server: ScriptedServer; proxy: ChildProcess; stderr: {text(): string}; client: JsonlClient}) => Promise<void>): Promise<void> {
+  const home = newHome()
+  const socket = join(home.home, 'scripted.sock')
+  const server = await startScriptedServer(socket)
+  try {
+    const proxy = spawnProxy(['--jsonl', '--sock', socket], home.env)
+    await body({home, server, proxy, stderr: collect(proxy.stderr), client: new JsonlClient(proxy)})
+  } finally {
+    await server.close()
+  }
 }
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`
@@ -63,14 +67,8 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
     assert.equal((await exitOf(proxy)).code, 0)
   })
 
-  test('a server restart: in-flight requests get error -32099, initialize and initialized are replayed, the session goes on', async () => {
-    const home = newHome()
-    const socket = join(home.home, 'scripted.sock')
-    const server = await startScriptedServer(socket)
-    try {
-      const proxy = spawnProxy(['--jsonl', '--sock', socket], home.env)
-      const stderr = collect(proxy.stderr)
-      const client = new JsonlClient(proxy)
+  test('a server restart: in-flight requests get error -32099, initialize and initialized are replayed, the session goes on', () =>
+    withScriptedSession(async ({server, proxy, stderr, client}) => {
       const init = await client.initialize(1, 'replay-me')
       assert.equal(init.result.userAgent, 'scripted-test-server')
       client.send({id: 2, method: 'hang'})
@@ -98,10 +96,7 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
 
       proxy.stdin!.end()
       assert.equal((await exitOf(proxy)).code, 0, stderr.text())
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 
   test('the built-in server stopped and started again: the proxy waits, replays initialize, and the new server answers', async () => {
     const home = newHome()
@@ -125,14 +120,8 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
     assert.equal((await exitOf(proxy)).code, 0, stderr.text())
   })
 
-  test('input ended with a request in flight, then the server goes away: the request gets -32099 and the proxy exits 10', async () => {
-    const home = newHome()
-    const socket = join(home.home, 'scripted.sock')
-    const server = await startScriptedServer(socket)
-    try {
-      const proxy = spawnProxy(['--jsonl', '--sock', socket], home.env)
-      const stderr = collect(proxy.stderr)
-      const client = new JsonlClient(proxy)
+  test('input ended with a request in flight, then the server goes away: the request gets -32099 and the proxy exits 10', () =>
+    withScriptedSession(async ({home, server, proxy, stderr, client}) => {
       await client.initialize()
       client.send({id: 2, method: 'hang'})
       proxy.stdin!.end()
@@ -144,8 +133,5 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
       assert.match(stderr.text(), /went away before answering 1 request\(s\).*server side ended/)
       assert.ok(stderr.text().includes(home.paths.supervisorLog))
       assert.equal(server.connections.length, 1, 'nothing left to send: no reconnect')
-    } finally {
-      await server.close()
-    }
-  })
+    }))
 })

@@ -8,24 +8,13 @@ import {readFileSync} from 'node:fs'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
-import {after, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import {WebSocketServer} from 'ws'
-import {tempHome} from './support/home.js'
-import {killAllStarted, waitFor} from './support/processes.js'
-import {collect, exitOf, JsonlClient, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
+import {waitFor} from './support/processes.js'
+import {collect, exitOf, homesForFile, JsonlClient, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
 const MiB = 1024 * 1024
-const homes: Array<{remove(): void}> = []
-after(() => {
-  killAllStarted()
-  for (const home of homes) home.remove()
-})
-
-function newHome() {
-  const home = tempHome('codexd-proxy-large-')
-  homes.push(home)
-  return home
-}
+const newHome = homesForFile('codexd-proxy-large-')
 
 /** The resident memory of a process, in bytes (Linux /proc). */
 function rssBytes(pid: number): number {

@@ -4,23 +4,12 @@
 // CODEXD_NO_SPAWN=1 makes --autostart start nothing.
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
-import {after, describe, test} from 'node:test'
+import {describe, test} from 'node:test'
 import {probeSocket} from '../src/startup/socket-probe.js'
-import {tempHome} from './support/home.js'
-import {killAllStarted, spawnTracked, waitFor} from './support/processes.js'
-import {collect, exitOf, JsonlClient, processesUsingHome, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
+import {spawnTracked, waitFor} from './support/processes.js'
+import {collect, exitOf, homesForFile, JsonlClient, processesUsingHome, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
-const homes: Array<{remove(): void}> = []
-after(() => {
-  killAllStarted()
-  for (const home of homes) home.remove()
-})
-
-function newHome() {
-  const home = tempHome('codexd-proxy-wait-')
-  homes.push(home)
-  return home
-}
+const newHome = homesForFile('codexd-proxy-wait-')
 
 describe('codexd proxy waits for the server', {timeout: 120_000}, () => {
   test('an absent socket is waited for, with progress on stderr, until the server appears', async () => {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
-import {Sender} from 'ws'
+import * as ws from 'ws'
 import {CloseFrameWatch} from './close-frame-watch.js'
+
+/** ws's own frame encoder (untyped in @types/ws). */
+const {Sender} = ws as unknown as {Sender: {frame(data: Buffer, options: object): Buffer[]}}
 
 const REQUEST = Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
 

@@ -2,9 +2,11 @@ import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {readdirSync, readFileSync} from 'node:fs'
 import {Duplex} from 'node:stream'
+import {after} from 'node:test'
 import WebSocket from 'ws'
 import {probeSocket} from '../../src/startup/socket-probe.js'
-import {spawnCodexd, waitFor} from './processes.js'
+import {tempHome, type TempHome} from './home.js'
+import {killAllStarted, spawnCodexd, waitFor} from './processes.js'
 import {RpcClient} from './ws-client.js'
 
 /** Spawns `codexd proxy ARGS` with pipes on all three stdio streams. */
@@ -141,4 +143,30 @@ export function processesUsingHome(home: string): Array<{pid: number; cmdline: s
     }
   }
   return found
+}
+
+/**
+ * Fresh temporary homes for one test file: every home handed out is removed, and every process
+ * the file started is killed, after the file's tests (even when they failed).
+ */
+export function homesForFile(prefix: string): () => TempHome {
+  const homes: TempHome[] = []
+  after(() => {
+    killAllStarted()
+    for (const home of homes) home.remove()
+  })
+  return () => {
+    const home = tempHome(prefix)
+    homes.push(home)
+    return home
+  }
+}
+
+/** The built-in app-server on the home's socket, and a WebSocket client attached through `codexd proxy ARGS`. */
+export async function builtinThroughProxy(home: TempHome, args: readonly string[] = []) {
+  const server = await startBuiltin(home.env, home.paths.appServerSocket)
+  const proxy = spawnProxy(args, home.env)
+  const stderr = collect(proxy.stderr)
+  const client = await rpcThroughProxy(proxy)
+  return {server, proxy, stderr, client}
 }

@@ -8,13 +8,21 @@ export interface ScriptedConnection {
   readonly received: any[]
 }
 
+/** A running scripted server. */
+export interface ScriptedServer {
+  readonly connections: ScriptedConnection[]
+  /** Cuts every connection without a close frame, as a crash does. */
+  dropAll(): void
+  close(): Promise<void>
+}
+
 /**
  * A WebSocket app-server on a real unix socket in the test process, scripted for cases the
  * built-in server cannot stage on demand: `initialize` and `echo` are answered, `hang` never
  * is (a request stays in flight), and `dropAll()` cuts every connection the way a crashing
  * server does. Records what each connection received.
  */
-export async function startScriptedServer(path: string): Promise<{connections: ScriptedConnection[]; dropAll(): void; close(): Promise<void>}> {
+export async function startScriptedServer(path: string): Promise<ScriptedServer> {
   const http = createServer()
   const wss = new WebSocketServer({server: http, perMessageDeflate: false, maxPayload: 16 * 1024 * 1024})
   const connections: ScriptedConnection[] = []
