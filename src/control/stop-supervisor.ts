@@ -29,7 +29,8 @@ export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise
   const {groupAlive, isAlive, signalGroup} = await import('../supervisor/proc.js')
   let answer: any
   try {
-    answer = await controlRequest(paths, {type: 'stop', graceMs}, graceMs + 15_000)
+    // The supervisor answers after ending its child: at most the grace plus the SIGKILL wait.
+    answer = await controlRequest(paths, {type: 'stop', graceMs}, graceMs + 5000)
   } catch (error) {
     if (!(error instanceof CodexdError)) throw error
     if (error.code === 'supervisor-not-running') return finishStopped(paths, graceMs)

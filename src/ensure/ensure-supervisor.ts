@@ -112,11 +112,13 @@ async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline
 
 /**
  * Waits until the supervisor reports the child `running` (an initialize round trip succeeded),
- * asking it to `start` when the child is stopped or crash-looping. Resolves with the supervisor pid.
+ * asking an already running supervisor to `start` once when its child is stopped, crash-looping or
+ * unmanaged. Resolves with the supervisor pid.
  */
 async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, supervisor?: ChildProcess): Promise<number> {
   let current = answer
-  let askedToStart = false
+  // A supervisor we just spawned already tried: its crash-loop is the answer, not a reason to retry.
+  let askedToStart = supervisor !== undefined
   for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
     if (current.childState === 'running') return current.pid
     if (!askedToStart && (current.childState === 'crash-loop' || current.childState === 'stopped' || current.childState === 'unmanaged')) {

@@ -6,6 +6,7 @@ import {ExitCode} from '../errors/exit-codes.js'
 import {homePaths, resolveCodexHome, type HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
 import {acquireLock, type HeldLock} from '../lock/flock.js'
+import {faultPoint} from '../testing/fault-points.js'
 import {readSupervisorConfig, type SupervisorConfig} from './config.js'
 import {RotatingLog} from './logger.js'
 import {reapOrphans} from './orphans.js'
@@ -88,6 +89,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
       case 'restart':
         return {response: {...(await supervisor.requestRestart('codexd restart', request.wait ?? true))}}
       case 'stop': {
+        await faultPoint('control-stop') // tests: a supervisor that never answers stop
         const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
         return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
       }

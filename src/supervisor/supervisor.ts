@@ -246,6 +246,7 @@ export class Supervisor {
       window?.release()
     }
     const exit = await child.exited
+    if (!this.shuttingDown) this.setState('stopping', `child ${child.pid ?? 'none'} exited; ending what is left of its process group`)
     // The leader is gone; end whatever it left in its group (grandchildren) before anything else.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.graceMs, () => true)
     const exitedAt = Date.now()
