@@ -2,23 +2,35 @@
 // reaches the built-in app-server; bytes pass unchanged both ways; end of input on either side
 // closes the other, and the exit code says which side ended.
 import assert from 'node:assert/strict'
+import type {ChildProcess} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
 import {once} from 'node:events'
 import {mkdirSync, writeFileSync} from 'node:fs'
-import {createServer, type Server, type Socket} from 'node:net'
+import {createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
+import type {TempHome} from './support/home.js'
 import {waitFor} from './support/processes.js'
 import {builtinThroughProxy, collect, exitOf, homesForFile, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
 const newHome = homesForFile('codexd-proxy-')
 
-/** A raw unix socket server in this process; `onConnection` scripts what it does. */
-async function rawServer(path: string, onConnection: (socket: Socket) => void): Promise<Server> {
+/**
+ * A raw unix socket server in this process (`onConnection` scripts it; half-open allowed) on a
+ * fresh home, and a `codexd proxy --sock` attached to it, for `body`; the server is closed after.
+ */
+async function withRawServer(onConnection: (socket: Socket) => void, body: (session: {home: TempHome; sockPath: string; proxy: ChildProcess; stderr: {text(): string}}) => Promise<void>): Promise<void> {
+  const home = newHome()
+  const sockPath = join(home.home, 'raw.sock')
   const server = createServer({allowHalfOpen: true}, onConnection)
-  server.listen(path)
+  server.listen(sockPath)
   await once(server, 'listening')
-  return server
+  try {
+    const proxy = spawnProxy(['--sock', sockPath], home.env)
+    await body({home, sockPath, proxy, stderr: collect(proxy.stderr)})
+  } finally {
+    server.close()
+  }
 }
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex')
@@ -44,108 +56,92 @@ describe('codexd proxy (byte bridge)', {timeout: 120_000}, () => {
   })
 
   test('bytes pass unchanged both ways; end of input half-closes the socket and what the server sends after is delivered (exit 0)', async () => {
-    const home = newHome()
-    const sockPath = join(home.home, 'raw.sock')
     const sent = randomBytes(4 * 1024 * 1024 + 123)
     const received: Buffer[] = []
     let serverSawEnd = false
-    const server = await rawServer(sockPath, (socket) => {
-      socket.on('data', (chunk) => {
-        received.push(chunk)
-        socket.write(chunk)
-      })
-      socket.on('end', () => {
-        serverSawEnd = true
-        socket.end('server-bye')
-      })
-    })
-    try {
-      const proxy = spawnProxy(['--sock', sockPath], home.env)
-      const stderr = collect(proxy.stderr)
-      const out: Buffer[] = []
-      proxy.stdout!.on('data', (chunk: Buffer) => out.push(chunk))
-      for (let at = 0; at < sent.length; at += 100_000) {
-        if (!proxy.stdin!.write(sent.subarray(at, at + 100_000))) await once(proxy.stdin!, 'drain')
-      }
-      proxy.stdin!.end()
-      const exit = await exitOf(proxy)
-      assert.equal(exit.code, 0, `stderr: ${stderr.text()}`)
-      assert.ok(serverSawEnd, 'the server saw end of input')
-      assert.equal(sha(Buffer.concat(received)), sha(sent), 'the server received exactly the bytes sent')
-      assert.equal(sha(Buffer.concat(out)), sha(Buffer.concat([sent, Buffer.from('server-bye')])), 'the client received exactly the bytes the server sent, including after its end of input')
-    } finally {
-      server.close()
-    }
+    await withRawServer(
+      (socket) => {
+        socket.on('data', (chunk) => {
+          received.push(chunk)
+          socket.write(chunk)
+        })
+        socket.on('end', () => {
+          serverSawEnd = true
+          socket.end('server-bye')
+        })
+      },
+      async ({proxy, stderr}) => {
+        const out: Buffer[] = []
+        proxy.stdout!.on('data', (chunk: Buffer) => out.push(chunk))
+        for (let at = 0; at < sent.length; at += 100_000) {
+          if (!proxy.stdin!.write(sent.subarray(at, at + 100_000))) await once(proxy.stdin!, 'drain')
+        }
+        proxy.stdin!.end()
+        const exit = await exitOf(proxy)
+        assert.equal(exit.code, 0, `stderr: ${stderr.text()}`)
+        assert.ok(serverSawEnd, 'the server saw end of input')
+        assert.equal(sha(Buffer.concat(received)), sha(sent), 'the server received exactly the bytes sent')
+        assert.equal(sha(Buffer.concat(out)), sha(Buffer.concat([sent, Buffer.from('server-bye')])), 'the client received exactly the bytes the server sent, including after its end of input')
+      },
+    )
   })
 
   test('when the server ends the connection, the client sees end of output and the proxy exits 10 naming the socket and the supervisor log', async () => {
-    const home = newHome()
-    const sockPath = join(home.home, 'raw.sock')
-    const server = await rawServer(sockPath, (socket) => {
-      socket.once('data', () => socket.end('last words'))
-    })
-    try {
-      const proxy = spawnProxy(['--sock', sockPath], home.env)
-      const stderr = collect(proxy.stderr)
-      const stdout = collect(proxy.stdout)
-      proxy.stdin!.write('hello')
-      const exit = await exitOf(proxy)
-      assert.equal(exit.code, 10)
-      assert.equal(stdout.text(), 'last words')
-      const message = stderr.text().trim()
-      assert.equal(message.split('\n').length, 1, `one line: ${message}`)
-      assert.ok(message.includes(sockPath), message)
-      assert.ok(message.includes(home.paths.supervisorLog), message)
-      assert.match(message, /server side ended/)
-    } finally {
-      server.close()
-    }
+    await withRawServer(
+      (socket) => {
+        socket.once('data', () => socket.end('last words'))
+      },
+      async ({home, sockPath, proxy, stderr}) => {
+        const stdout = collect(proxy.stdout)
+        proxy.stdin!.write('hello')
+        const exit = await exitOf(proxy)
+        assert.equal(exit.code, 10)
+        assert.equal(stdout.text(), 'last words')
+        const message = stderr.text().trim()
+        assert.equal(message.split('\n').length, 1, `one line: ${message}`)
+        assert.ok(message.includes(sockPath), message)
+        assert.ok(message.includes(home.paths.supervisorLog), message)
+        assert.match(message, /server side ended/)
+      },
+    )
   })
 
   test('a server that never closes after the client\'s end of input is disconnected after the grace period (exit 0)', async () => {
-    const home = newHome()
-    const sockPath = join(home.home, 'raw.sock')
     let serverSawEnd = false
     // allowHalfOpen: the server reads the client's EOF and keeps its own side open forever.
-    const server = await rawServer(sockPath, (socket) => {
-      socket.on('data', () => {})
-      socket.on('end', () => (serverSawEnd = true))
-    })
-    try {
-      const proxy = spawnProxy(['--sock', sockPath], home.env)
-      const stderr = collect(proxy.stderr)
-      proxy.stdin!.end('hello')
-      assert.equal((await exitOf(proxy)).code, 0, stderr.text())
-      assert.ok(serverSawEnd, 'the proxy half-closed before giving up on the server')
-    } finally {
-      server.close()
-    }
+    await withRawServer(
+      (socket) => {
+        socket.on('data', () => {})
+        socket.on('end', () => (serverSawEnd = true))
+      },
+      async ({proxy, stderr}) => {
+        proxy.stdin!.end('hello')
+        assert.equal((await exitOf(proxy)).code, 0, stderr.text())
+        assert.ok(serverSawEnd, 'the proxy half-closed before giving up on the server')
+      },
+    )
   })
 
   test('when the client stops reading (its stdout pipe closes), the proxy drops the connection and exits 0', async () => {
-    const home = newHome()
-    const sockPath = join(home.home, 'raw.sock')
     let serverClosed = false
-    const server = await rawServer(sockPath, (socket) => {
-      const flood = () => {
-        while (!socket.destroyed && socket.write(Buffer.alloc(64 * 1024, 1)));
-      }
-      socket.on('drain', flood)
-      socket.on('error', () => {})
-      socket.on('close', () => (serverClosed = true))
-      socket.once('data', flood)
-    })
-    try {
-      const proxy = spawnProxy(['--sock', sockPath], home.env)
-      const stderr = collect(proxy.stderr)
-      proxy.stdin!.write('go')
-      await new Promise((resolve) => proxy.stdout!.once('data', resolve))
-      proxy.stdout!.destroy()
-      assert.equal((await exitOf(proxy)).code, 0, stderr.text())
-      await waitFor(() => serverClosed, {what: 'the proxy to drop the connection'})
-    } finally {
-      server.close()
-    }
+    await withRawServer(
+      (socket) => {
+        const flood = () => {
+          while (!socket.destroyed && socket.write(Buffer.alloc(64 * 1024, 1)));
+        }
+        socket.on('drain', flood)
+        socket.on('error', () => {})
+        socket.on('close', () => (serverClosed = true))
+        socket.once('data', flood)
+      },
+      async ({proxy, stderr}) => {
+        proxy.stdin!.write('go')
+        await new Promise((resolve) => proxy.stdout!.once('data', resolve))
+        proxy.stdout!.destroy()
+        assert.equal((await exitOf(proxy)).code, 0, stderr.text())
+        await waitFor(() => serverClosed, {what: 'the proxy to drop the connection'})
+      },
+    )
   })
 
   test('stopping the built-in server hands its close frame (1001) to the client and the proxy exits 10', async () => {
