@@ -24,6 +24,8 @@ export const ExitCode = {
   StateError: 9,
   /** The proxy lost or could not reach the server. */
   ProxyFailed: 10,
+  /** `service`: the service manager (systemctl --user, launchctl) failed a step after the first. */
+  ServiceFailed: 11,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
