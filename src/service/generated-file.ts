@@ -34,6 +34,14 @@ function foreignFile(path: string, action: string): CodexdError {
   return new CodexdError('foreign-file', `${path} exists and was not written by codexd (no "${GENERATED_MARKER}" header), so codexd will not ${action} it: move it aside and run again`, ExitCode.BadPath)
 }
 
+/** What writing `content` to `path` would do, without writing: `foreign` means it would be refused. */
+export function plannedOutcome(path: string, content: string): WriteOutcome | 'foreign' {
+  const existing = readIfExists(path)
+  if (existing === undefined) return 'created'
+  if (!isGeneratedByCodexd(existing)) return 'foreign'
+  return existing === content ? 'unchanged' : 'updated'
+}
+
 /**
  * Writes `content` (which must carry the marker) to `path`, atomically (temp file + rename).
  * Idempotent: the same content again is `unchanged` and the file is not rewritten. A file
