@@ -28,6 +28,12 @@ export interface ManagedChild {
   hasExited(): boolean
   /** SIGTERM to the whole group, then SIGKILL after `graceMs`; resolves once the group is gone. */
   terminate(graceMs: number): Promise<TerminateStep>
+  /**
+   * SIGKILL to the whole group at once: for a child whose socket path another process now owns,
+   * whose graceful cleanup would unlink that process's socket file (Node/libuv unlink a pipe's
+   * path on close, whoever owns it by then).
+   */
+  kill(): Promise<TerminateStep>
 }
 
 const ALREADY_IN_USE = /already in use/i
@@ -87,6 +93,12 @@ export function spawnChild(spec: ChildSpec, paths: HomePaths, log: RotatingLog):
     async terminate(graceMs) {
       if (pid === undefined) return 'already-exited'
       return terminateGroup(pid, graceMs, () => done)
+    },
+    async kill() {
+      if (pid === undefined || (done && !groupAlive(pid))) return 'already-exited'
+      signalGroup(pid, 'SIGKILL')
+      await until(() => done && !groupAlive(pid), 10_000)
+      return 'sigkill'
     },
   }
 }

@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import pRetry from 'p-retry'
 import type {ChildSpec} from '../children/child-spec.js'
@@ -15,6 +16,8 @@ import {listenerPids, processGroupOf} from './proc.js'
 import {waitUntilReady} from './readiness.js'
 import {backoffDelay, CrashLoopDetector, retryOptions, wasStable} from './restart-policy.js'
 import type {EventKind, SupervisorStore} from './state/store.js'
+
+const SOCKET_REMOVED_SETTLE_MS = 100
 
 /** Another process owns the app-server socket: stop competing (no retry, state `unmanaged`). */
 class ForeignListener extends Error {
@@ -48,6 +51,8 @@ export class Supervisor {
   private child: ManagedChild | undefined
   private spawnId: number | undefined
   private readyAt: number | undefined
+  /** The inode of the socket file our running child bound (following codex 0.169's symlink). */
+  private socketIno: number | undefined
   private spawns = 0
   private lastExit: StatusReport['lastExit'] = null
   private unmanaged: {pid: number | null; since: string; note: string} | null = null
@@ -152,6 +157,9 @@ export class Supervisor {
   /** The socket file vanished while the child runs: clients cannot reach it, so restart it. */
   async onSocketRemoved(what: string): Promise<void> {
     if (this.state !== 'running' || this.restartReason !== undefined) return
+    // A moment's grace: a path replaced at once (unlink, then another bind) is the probe's case.
+    await sleep(SOCKET_REMOVED_SETTLE_MS)
+    if (this.state !== 'running' || this.restartReason !== undefined) return
     const probe = await probeSocket(this.paths.appServerSocket)
     if (probe.kind === 'live' || this.state !== 'running') return
     await this.event('socket-removed', `${what}; restarting the child so clients can reach it again`, this.spawnId)
@@ -182,11 +190,14 @@ export class Supervisor {
       return
     }
     if (probe.kind !== 'live') return
-    const owner = this.foreignOwner(child)
+    // The socket file is no longer the one our child bound (same path, new inode): whoever bound
+    // it answers there now, even while our child still listens on its unlinked socket.
+    const replaced = this.socketIno !== undefined && socketInode(this.paths.appServerSocket) !== this.socketIno
+    const owner = replaced ? (this.listenerPid(child) ?? null) : this.foreignOwner(child)
     if (owner !== undefined) {
-      this.foreign = new ForeignListener(owner, `pid ${owner} (not our child ${child.pid}) answers on ${this.paths.appServerSocket}`)
+      this.foreign = new ForeignListener(owner, `${owner === null ? 'a process codexd cannot identify' : `pid ${owner}`} (not our child ${child.pid}) answers on ${this.paths.appServerSocket}`)
       await this.event('unmanaged-listener', `${this.foreign.note}; stopping our child and not competing`, this.spawnId)
-      await child.terminate(this.graceMs)
+      await child.kill()
     }
   }
 
@@ -224,6 +235,7 @@ export class Supervisor {
     if (this.shuttingDown) throw new ShuttingDown()
     this.setState('starting', undefined)
     this.readyAt = undefined
+    this.socketIno = undefined
     this.foreign = undefined
     const window = this.spec.lockAware ? undefined : await holdStartupWindow(this.paths, this.config.startupLockTimeoutMs)
     if (window?.foreign) throw new ForeignListener(window.foreign.pid, `${window.foreign.note} before codexd spawned its child`)
@@ -284,12 +296,16 @@ export class Supervisor {
   private async onReady(child: ManagedChild, userAgent: string): Promise<void> {
     const owner = this.foreignOwner(child)
     if (owner !== undefined) {
-      this.foreign = new ForeignListener(owner, `pid ${owner}, not our child, answered initialize on ${this.paths.appServerSocket}`)
-      await this.event('unmanaged-listener', `${this.foreign.note}; stopping our child ${child.pid}`, this.spawnId)
-      await child.terminate(this.graceMs)
+      // Another process answered before our child could bind: our launch is the duplicate. Give
+      // the child a moment to say so itself ("already in use"), then make sure it is gone.
+      this.foreign = new ForeignListener(owner, `pid ${owner} serves ${this.paths.appServerSocket}`)
+      await Promise.race([child.exited, sleep(2000)])
+      await this.event('duplicate-launch', `child ${child.pid} was launched while ${this.foreign.note}; not competing`, this.spawnId)
+      await child.kill()
       return
     }
     this.readyAt = Date.now()
+    this.socketIno = socketInode(this.paths.appServerSocket)
     if (this.spawnId !== undefined) await this.store.recordReady(this.spawnId).catch(() => {})
     this.setState('running', undefined)
     await this.event('ready', `child ${child.pid} answered initialize on ${this.paths.appServerSocket} (${userAgent})`, this.spawnId)
@@ -365,8 +381,10 @@ export class Supervisor {
     return pids[0]
   }
 
-  private listenerPid(): number | null {
-    return listenerPids(connectPathFor(this.paths.appServerSocket))[0] ?? null
+  /** The first listener on the socket path (outside `exceptGroupOf`'s process group when given). */
+  private listenerPid(exceptGroupOf?: ManagedChild): number | null {
+    const pids = listenerPids(connectPathFor(this.paths.appServerSocket))
+    return pids.find((pid) => exceptGroupOf?.pid === undefined || processGroupOf(pid) !== exceptGroupOf.pid) ?? null
   }
 
   private setState(state: ChildState, detail: string | undefined): void {
@@ -391,6 +409,14 @@ export class Supervisor {
     await this.store.event(kind, message, spawnId ?? null).catch((error: Error) => this.log.line(`error: could not record event: ${error.message}`))
   }
 
+}
+
+function socketInode(path: string): number | undefined {
+  try {
+    return statSync(path).ino
+  } catch {
+    return undefined
+  }
 }
 
 function describeExit(exit: ChildExit): string {

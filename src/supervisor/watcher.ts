@@ -1,7 +1,9 @@
-import {closeSync, openSync} from 'node:fs'
+import {closeSync, existsSync, openSync} from 'node:fs'
 import {basename, dirname} from 'node:path'
 import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
+
+const LOCK_REPAIR_DELAY_MS = 200
 
 /** What the watcher tells the supervisor. */
 export interface WatchHandlers {
@@ -45,7 +47,15 @@ export async function watchControlDir(paths: HomePaths, handlers: WatchHandlers)
   }
   watcher.on('unlink', (path: string) => {
     if (path === paths.appServerSocket) handlers.onSocketRemoved(`the socket file ${path} was removed`)
-    else if (path === paths.startupLock && recreateLock()) handlers.onRepaired('lock-recreated', `${basename(path)} was removed; recreated ${path} (mode 0600)`)
+    else if (path === paths.startupLock) {
+      // Wait a moment: when the whole directory is being removed, recreating the lock file at
+      // once would make that rm fail (ENOTEMPTY); the unlinkDir handler repairs that case.
+      setTimeout(() => {
+        if (existsSync(paths.controlDir) && !existsSync(paths.startupLock) && recreateLock()) {
+          handlers.onRepaired('lock-recreated', `${basename(path)} was removed; recreated ${path} (mode 0600)`)
+        }
+      }, LOCK_REPAIR_DELAY_MS)
+    }
   })
   watcher.on('unlinkDir', (path: string) => {
     if (path !== paths.controlDir) return
