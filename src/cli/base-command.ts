@@ -1,5 +1,5 @@
 import {Command} from '@oclif/core'
-import {CodexdError} from '../errors/codexd-error.js'
+import {reportError} from './report-error.js'
 
 /**
  * Base of every codexd command: a CodexdError becomes one line on stderr (`codexd: ...`) and
@@ -7,10 +7,7 @@ import {CodexdError} from '../errors/codexd-error.js'
  */
 export abstract class CodexdCommand extends Command {
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (error instanceof CodexdError) {
-      process.stderr.write(`codexd: ${error.message}\n`)
-      return this.exit(error.exitCode)
-    }
-    return super.catch(error)
+    const code = reportError(error)
+    return code === undefined ? super.catch(error) : this.exit(code)
   }
 }

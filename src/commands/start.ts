@@ -1,8 +1,7 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
-import {DEFAULT_ENSURE_TIMEOUT_MS, ensureSupervisor} from '../ensure/ensure-supervisor.js'
-import {describeStart} from '../ensure/start-output.js'
-import {homePaths, resolveCodexHome} from '../home/codex-home.js'
+import {runStart} from '../cli/hot/start.js'
+import {DEFAULT_ENSURE_TIMEOUT_MS} from '../ensure/ensure-supervisor.js'
 
 export default class Start extends CodexdCommand {
   static override summary = 'Start the codexd supervisor and its app-server (already running is success).'
@@ -16,12 +15,6 @@ export default class Start extends CodexdCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Start)
-    const paths = homePaths(resolveCodexHome())
-    const result = await ensureSupervisor(paths, {
-      server: flags.server,
-      timeoutMs: flags.timeout,
-      onProgress: process.stderr.isTTY && !flags.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
-    })
-    process.stdout.write(flags.json ? `${JSON.stringify({home: paths.home, ...result})}\n` : `${describeStart(paths, result)}\n`)
+    await runStart({json: flags.json, server: flags.server, timeoutMs: flags.timeout})
   }
 }

@@ -1,9 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
-import {formatStatus} from '../control/format-status.js'
-import {queryStatus} from '../control/status-query.js'
-import {statusExitCode} from '../control/status-report.js'
-import {homePaths, resolveCodexHome} from '../home/codex-home.js'
+import {runStatus} from '../cli/hot/status.js'
 
 export default class Status extends CodexdCommand {
   static override summary = 'Show the supervisor and app-server state (never starts anything).'
@@ -16,9 +13,7 @@ export default class Status extends CodexdCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
-    const report = await queryStatus(homePaths(resolveCodexHome()), flags.timeout)
-    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
-    const code = statusExitCode(report)
+    const code = await runStatus({json: flags.json, timeoutMs: flags.timeout})
     if (code !== 0) this.exit(code)
   }
 }

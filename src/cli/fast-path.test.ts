@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict'
+import {describe, test} from 'node:test'
+import {DEFAULT_ENSURE_TIMEOUT_MS} from '../ensure/ensure-supervisor.js'
+import {parseHotInvocation} from './fast-path.js'
+
+describe('fast path argument recognition', () => {
+  test('plain forms of status and start are answered without oclif', () => {
+    assert.deepEqual(parseHotInvocation(['status']), {command: 'status', json: false, timeoutMs: 5000})
+    assert.deepEqual(parseHotInvocation(['status', '--json', '--timeout', '200']), {command: 'status', json: true, timeoutMs: 200})
+    assert.deepEqual(parseHotInvocation(['start', '--server=builtin', '--json']), {command: 'start', json: true, server: 'builtin', timeoutMs: DEFAULT_ENSURE_TIMEOUT_MS})
+  })
+
+  test('anything else goes to oclif (help, unknown flags, bad values, other commands)', () => {
+    for (const argv of [['stop'], ['status', '--help'], ['status', '-h'], ['status', '--bogus'], ['status', '--timeout', 'x'], ['status', '--timeout', '0'], ['status', '--server', 'x'], ['start', '--server'], ['start', '--json=yes'], []]) {
+      assert.equal(parseHotInvocation(argv), undefined, argv.join(' '))
+    }
+  })
+})

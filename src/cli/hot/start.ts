@@ -1,0 +1,24 @@
+import {ensureSupervisor} from '../../ensure/ensure-supervisor.js'
+import {describeStart} from '../../ensure/start-output.js'
+import {homePaths, resolveCodexHome} from '../../home/codex-home.js'
+
+export interface StartOptions {
+  readonly json: boolean
+  readonly server: string | undefined
+  readonly timeoutMs: number
+}
+
+/**
+ * `codexd start`: the ensure path, then one line (or JSON) saying what happened. Shared by the
+ * oclif command and the fast path. Progress goes to stderr on a terminal only.
+ */
+export async function runStart(options: StartOptions): Promise<number> {
+  const paths = homePaths(resolveCodexHome())
+  const result = await ensureSupervisor(paths, {
+    server: options.server,
+    timeoutMs: options.timeoutMs,
+    onProgress: process.stderr.isTTY && !options.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
+  })
+  process.stdout.write(options.json ? `${JSON.stringify({home: paths.home, ...result})}\n` : `${describeStart(paths, result)}\n`)
+  return 0
+}

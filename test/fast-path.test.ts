@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict'
+import {after, describe, test} from 'node:test'
+import {tempHome} from './support/home.js'
+import {killAllStarted, runCodexd, trackPid} from './support/processes.js'
+
+/** A module hook that makes any import of @oclif/core fail: proves a command did not load it. */
+const FORBID_OCLIF = `--import=data:text/javascript,${encodeURIComponent(`
+import {register} from 'node:module';
+register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (s.startsWith("@oclif/core")) throw new Error("OCLIF-LOADED"); return next(s, c) }'));
+`)}`
+
+describe('hot commands skip oclif', () => {
+  after(killAllStarted)
+
+  test('status and start (already running) answer without loading oclif, exactly as the oclif path does', async () => {
+    const home = tempHome()
+    try {
+      const started = await runCodexd(['start', '--server', 'builtin', '--json'], home.env)
+      assert.equal(started.code, 0, started.stderr)
+      trackPid(JSON.parse(started.stdout).supervisorPid)
+      const noOclif = {...home.env, NODE_OPTIONS: FORBID_OCLIF}
+      const viaOclif = {...home.env, CODEXD_NO_FAST_PATH: '1'}
+
+      const fast = await runCodexd(['status', '--json'], noOclif)
+      assert.equal(fast.code, 0, fast.stderr)
+      const slow = await runCodexd(['status', '--json'], viaOclif)
+      assert.equal(slow.code, 0)
+      const [a, b] = [JSON.parse(fast.stdout), JSON.parse(slow.stdout)]
+      assert.deepEqual(Object.keys(a), Object.keys(b))
+      assert.equal(a.state, 'running')
+      assert.equal(a.supervisor.pid, b.supervisor.pid)
+      assert.equal(a.child.pid, b.child.pid)
+
+      const again = await runCodexd(['start'], noOclif)
+      assert.equal(again.code, 0, again.stderr)
+      assert.match(again.stdout, /^codexd is already running for /)
+      assert.equal(again.stdout, (await runCodexd(['start'], viaOclif)).stdout)
+
+      // The hook really does forbid oclif: a command that needs it fails under the hook.
+      const guarded = await runCodexd(['status', '--bogus'], noOclif)
+      assert.notEqual(guarded.code, 0)
+      assert.match(guarded.stderr, /OCLIF-LOADED/)
+    } finally {
+      await runCodexd(['stop'], home.env)
+      killAllStarted()
+      home.remove()
+    }
+  })
+
+  test('status with nothing running: exit 3 on both paths, same report', async () => {
+    const home = tempHome()
+    try {
+      const fast = await runCodexd(['status', '--json'], {...home.env, NODE_OPTIONS: FORBID_OCLIF})
+      const slow = await runCodexd(['status', '--json'], {...home.env, CODEXD_NO_FAST_PATH: '1'})
+      assert.equal(fast.code, 3)
+      assert.equal(slow.code, 3)
+      assert.equal(JSON.parse(fast.stdout).state, 'not-running')
+      assert.deepEqual(JSON.parse(fast.stdout), JSON.parse(slow.stdout))
+    } finally {
+      home.remove()
+    }
+  })
+})
