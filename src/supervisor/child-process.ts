@@ -41,11 +41,10 @@ const TAIL_BYTES = 4096
 
 /** Spawns `spec` for `paths.home` in a new session/process group. */
 export function spawnChild(spec: ChildSpec, paths: HomePaths, log: RotatingLog): ManagedChild {
-  const child = spawn(spec.file, [...spec.args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {...process.env, CODEX_HOME: paths.home, CODEXD_APP_SERVER_SOCKET: paths.appServerSocket},
-  })
+  const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: paths.home, CODEXD_APP_SERVER_SOCKET: paths.appServerSocket}
+  // codex prints Rust backtraces into its log when this is inherited from a developer's shell.
+  delete env.RUST_BACKTRACE
+  const child = spawn(spec.file, [...spec.args], {detached: true, stdio: ['ignore', 'pipe', 'pipe'], env})
   const pid = child.pid
   let tail = ''
   let sawInUse = false
