@@ -8,7 +8,8 @@ import {StateDatabase} from '../src/state/database.js'
 import {builtinMigrations} from '../src/app-server/schema.js'
 import {startBuiltinServer} from './support/builtin-server.js'
 import {tempHome} from './support/home.js'
-import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, spawnTracked, waitFor} from './support/processes.js'
+import {holdLockWithFlockCommand} from './support/flock-holder.js'
+import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, waitFor} from './support/processes.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
 
@@ -91,10 +92,7 @@ describe('codexd app-server (the built-in server)', () => {
     const home = tempHome()
     try {
       mkdirSync(home.paths.controlDir, {mode: 0o700})
-      const holder = spawnTracked('flock', ['--exclusive', home.paths.startupLock, '-c', 'echo held; exec sleep 600'])
-      let held = ''
-      holder.stdout?.setEncoding('utf8').on('data', (chunk: string) => (held += chunk))
-      await waitFor(() => held.includes('held'), {what: 'flock(1) to hold the startup lock'})
+      const holder = await holdLockWithFlockCommand(home.paths.startupLock)
       const server = spawnCodexd(['app-server', '--listen', 'unix://'], home.env)
       let stderr = ''
       server.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
@@ -117,10 +115,7 @@ describe('codexd app-server (the built-in server)', () => {
     const home = tempHome()
     try {
       mkdirSync(home.paths.controlDir, {mode: 0o700})
-      const holder = spawnTracked('flock', ['--exclusive', home.paths.startupLock, '-c', 'echo held; exec sleep 600'])
-      let held = ''
-      holder.stdout?.setEncoding('utf8').on('data', (chunk: string) => (held += chunk))
-      await waitFor(() => held.includes('held'))
+      const holder = await holdLockWithFlockCommand(home.paths.startupLock)
       const result = await runCodexd(['app-server', '--listen', 'unix://', '--lock-timeout', '300'], home.env)
       assert.equal(result.code, 5)
       assert.match(result.stderr, new RegExp(`startup lock at ${home.paths.startupLock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(held by pid ${holder.pid}\\)`))

@@ -4,19 +4,11 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {tempHome} from '../../test/support/home.js'
-import {finished, killAllStarted, killGroup, spawnTracked, waitFor} from '../../test/support/processes.js'
+import {holdLockWithFlockCommand} from '../../test/support/flock-holder.js'
+import {finished, killAllStarted, killGroup, waitFor} from '../../test/support/processes.js'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {acquireLock} from './flock.js'
-
-/** Starts util-linux flock(1) holding `path` until killed; resolves once it holds the lock. */
-async function holdWithFlockCommand(path: string) {
-  const holder = spawnTracked('flock', ['--exclusive', path, '-c', 'echo held; exec sleep 600'])
-  let out = ''
-  holder.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk))
-  await waitFor(() => out.includes('held'), {what: 'flock(1) to take the lock'})
-  return holder
-}
 
 describe('startup lock (flock(2), the primitive codex uses)', () => {
   after(killAllStarted)
@@ -25,7 +17,7 @@ describe('startup lock (flock(2), the primitive codex uses)', () => {
     const home = tempHome()
     try {
       const path = join(home.home, 'test.lock')
-      const holder = await holdWithFlockCommand(path)
+      const holder = await holdLockWithFlockCommand(path)
       let waited = false
       let acquired = false
       const pending = acquireLock(path, {timeoutMs: 30_000, onWait: () => (waited = true)}).then((lock) => {
@@ -64,7 +56,7 @@ describe('startup lock (flock(2), the primitive codex uses)', () => {
     const home = tempHome()
     try {
       const path = join(home.home, 'test.lock')
-      const holder = await holdWithFlockCommand(path)
+      const holder = await holdLockWithFlockCommand(path)
       const error = await acquireLock(path, {timeoutMs: 200, purpose: 'the app-server startup lock'}).then(() => undefined, (e: unknown) => e)
       assert.ok(error instanceof CodexdError)
       assert.equal(error.exitCode, ExitCode.LockTimeout)
@@ -80,7 +72,7 @@ describe('startup lock (flock(2), the primitive codex uses)', () => {
     const home = tempHome()
     try {
       const path = join(home.home, 'test.lock')
-      const holder = await holdWithFlockCommand(path)
+      const holder = await holdLockWithFlockCommand(path)
       killGroup(holder.pid)
       await finished(holder)
       const lock = await acquireLock(path, {timeoutMs: 5000})
