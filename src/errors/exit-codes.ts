@@ -26,6 +26,10 @@ export const ExitCode = {
   ProxyFailed: 10,
   /** `service`: the service manager (systemctl --user, launchctl) failed a step after the first. */
   ServiceFailed: 11,
+  /** `smoke`: at least one scenario failed or was skipped. */
+  SmokeFailed: 12,
+  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM after cleaning up (128 + SIGINT, as shells report it). */
+  Interrupted: 130,
 } as const
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
