@@ -120,6 +120,24 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
     assert.equal((await exitOf(proxy)).code, 0, stderr.text())
   })
 
+  test('a server that does not come back within --wait-timeout: in-flight requests get -32099, then exit 10 naming the socket and the supervisor log', async () => {
+    const home = newHome()
+    const socket = join(home.home, 'scripted.sock')
+    const server = await startScriptedServer(socket)
+    const proxy = spawnProxy(['--jsonl', '--sock', socket, '--wait-timeout', '1500'], home.env)
+    const stderr = collect(proxy.stderr)
+    const client = new JsonlClient(proxy)
+    await client.initialize()
+    client.send({id: 2, method: 'hang'})
+    await waitFor(() => server.connections[0]?.received.length === 3, {what: 'the hanging request at the server'})
+    await server.close()
+    assert.equal((await client.answer(2)).error.code, SERVER_RESTARTED_CODE)
+    assert.equal((await exitOf(proxy)).code, 10)
+    const last = stderr.text().trim().split('\n').at(-1)!
+    assert.match(last, /^codexd: no app-server answered at .* within 1\.5 s/)
+    assert.ok(last.includes(socket) && last.includes(home.paths.supervisorLog), last)
+  })
+
   test('input ended with a request in flight, then the server goes away: the request gets -32099 and the proxy exits 10', () =>
     withScriptedSession(async ({home, server, proxy, stderr, client}) => {
       await client.initialize()

@@ -47,23 +47,25 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
   }
   const serverEnded = (what: string) => new CodexdError('proxy-server-ended', `${what}: see the supervisor log ${paths.supervisorLog} (codexd logs)`, ExitCode.ProxyFailed)
 
-  if (options.jsonl) {
-    const end = await runJsonlProxy({
-      socket,
-      connect: () => waitForServer(() => openWebSocket(socket, ATTEMPT_TIMEOUT_MS), wait),
-      input: process.stdin,
-      output: process.stdout,
-      progress,
-    })
+  try {
+    if (options.jsonl) {
+      const end = await runJsonlProxy({
+        socket,
+        connect: () => waitForServer(() => openWebSocket(socket, ATTEMPT_TIMEOUT_MS), wait),
+        input: process.stdin,
+        output: process.stdout,
+        progress,
+      })
+      if (end.kind === 'server-lost') throw serverEnded(`the app-server at ${socket} went away before answering ${end.unanswered} request(s), which were answered with error -32099 (server side ended)`)
+      return
+    }
+    const connection = await waitForServer(() => connectUnix(socket, ATTEMPT_TIMEOUT_MS), wait)
+    const end = await bridgeBytes(connection, process.stdin, process.stdout)
+    if (end.side === 'server') throw serverEnded(`the app-server at ${socket} ${end.how === 'error' ? `broke the connection (${end.detail})` : 'closed the connection'} (server side ended)`)
+  } finally {
+    // Whatever the outcome, the client gets every byte and answer written so far before exit.
     await flushed(process.stdout)
-    if (end.kind === 'server-lost') throw serverEnded(`the app-server at ${socket} went away before answering ${end.unanswered} request(s), which were answered with error -32099 (server side ended)`)
-    return
   }
-
-  const connection = await waitForServer(() => connectUnix(socket, ATTEMPT_TIMEOUT_MS), wait)
-  const end = await bridgeBytes(connection, process.stdin, process.stdout)
-  await flushed(process.stdout)
-  if (end.side === 'server') throw serverEnded(`the app-server at ${socket} ${end.how === 'error' ? `broke the connection (${end.detail})` : 'closed the connection'} (server side ended)`)
 }
 
 /** Resolves once everything written to `stream` has been handed to the OS (or it failed). */
