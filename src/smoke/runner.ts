@@ -93,8 +93,10 @@ async function runOne(context: SmokeContext, scenario: Scenario, skipReason: str
  */
 export async function cleanupSmoke(home: SmokeHome, server: string): Promise<string> {
   const env = smokeEnv(home.paths.home, server)
-  const stop = await runCodexdCli(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
+  // First the harness's own commands still in flight (an interrupted storm's starts), so none
+  // of them starts a supervisor after the stop.
   killStartedGroups()
+  const stop = await runCodexdCli(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
   const leftovers = CENSUS_AVAILABLE ? processesForHome(home.paths.home) : []
   for (const p of leftovers) {
     try {
