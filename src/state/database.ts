@@ -2,6 +2,7 @@ import {existsSync, renameSync} from 'node:fs'
 import sqlite3 from 'sqlite3'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
+import {faultPoint} from '../testing/fault-points.js'
 
 /** A versioned schema step; applied once, in its own transaction, in ascending order. */
 export interface Migration {
@@ -68,6 +69,8 @@ export class StateDatabase {
       await this.transaction(async () => {
         await this.exec(migration.sql)
         await this.exec(`PRAGMA user_version = ${migration.version}`)
+        // Tests: a crash after the migration ran but before it committed must leave no trace.
+        await faultPoint('during-migration')
       })
       version = migration.version
     }
