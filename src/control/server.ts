@@ -5,6 +5,7 @@ import type {HomePaths} from '../home/codex-home.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {bindSocket, type BoundSocket} from '../startup/bind-socket.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
+import {faultPoint} from '../testing/fault-points.js'
 import {MAX_CONTROL_LINE_BYTES, type ControlRequest, type ControlRequestType} from './protocol.js'
 
 /** A handler's answer, and optional work to do once the answer is written (stop: exit). */
@@ -38,6 +39,7 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
     }
     throw error
   }
+  await faultPoint('supervisor-after-prepare')
   const connections = new Set<Socket>()
   const server: Server = createServer((socket) => {
     connections.add(socket)
@@ -46,6 +48,7 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
     serveConnection(socket, handler)
   })
   const bound: BoundSocket = await bindSocket(server, endpoint)
+  await faultPoint('supervisor-after-bind')
   return {
     async close() {
       bound.remove()

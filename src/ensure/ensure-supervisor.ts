@@ -7,6 +7,7 @@ import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
+import {faultPoint} from '../testing/fault-points.js'
 import {logTail} from './log-tail.js'
 
 export interface EnsureOptions {
@@ -57,6 +58,7 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
     onWait: () => progress(`waiting for another codexd start (lock ${paths.supervisorLock})`),
   })
   try {
+    await faultPoint('ensure-after-lock')
     const second = await ping(paths)
     if (second) return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
     progress(`starting the codexd supervisor for ${paths.home}`)

@@ -31,6 +31,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   const paths = homePaths(resolveCodexHome())
   ensurePrivateDir(paths.codexdDir)
   const instance = await takeInstanceLock(paths)
+  await faultPoint('supervisor-after-lock')
   const {config, warnings} = readSupervisorConfig()
   const log = new RotatingLog(paths.supervisorLog, config.logMaxBytes, config.logKeep, options.daemon ? undefined : process.stderr)
   let store: SupervisorStore | undefined
@@ -73,7 +74,11 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
   let stopping: Promise<{childPid: number | null; step: string}> | undefined
-  const stop = (reason: string, graceMs = config.stopGraceMs) => (stopping ??= supervisor.shutdown(reason, graceMs))
+  const stop = (reason: string, graceMs = config.stopGraceMs) =>
+    (stopping ??= supervisor.shutdown(reason, graceMs).then(async (result) => {
+      await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
+      return result
+    }))
 
   const handler = async (request: ControlRequest): Promise<HandlerResult> => {
     switch (request.type) {
