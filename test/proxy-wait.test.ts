@@ -44,8 +44,10 @@ describe('codexd proxy waits for the server', {timeout: 120_000}, () => {
     const proxy = spawnProxy([], home.env)
     const stderr = collect(proxy.stderr)
     await waitFor(() => stderr.text().includes('refuses connections'), {timeoutMs: 20_000, what: 'the progress line about a refusing socket'})
+    // The client sends its WebSocket upgrade while the proxy is still waiting: it is delivered later.
+    const connecting = rpcThroughProxy(proxy)
     await startBuiltin(home.env, socket)
-    const client = await rpcThroughProxy(proxy)
+    const client = await connecting
     assert.match((await client.initialize()).userAgent, /^codexd-builtin\//)
     client.close()
     assert.equal((await exitOf(proxy)).code, 0, stderr.text())
