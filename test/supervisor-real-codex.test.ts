@@ -4,25 +4,31 @@ import {dirname, resolve} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {finished, runCodexd, spawnCodexd} from './support/processes.js'
 import {installRealCodex} from './support/real-codex.js'
-import {homeProcesses, isRunning, startAndTrack, status, supervisedHome, waitGone} from './support/supervisor-home.js'
+import {homeProcesses, isRunning, startAndTrack, status, supervisedHome, waitGone, type SupervisedHome} from './support/supervisor-home.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
 
 /** What codex 0.132.0 prints when two launches race on one home (codex-facts.md). */
 const RACE_ERRORS = /already exists|duplicate column|UNIQUE constraint failed|Address in use|no such table|malformed/i
 
-describe('real codex 0.169.0 supervised end to end', () => {
+/** A supervised home running real codex VERSION (installed in before()); `skip` is set when the registry is unreachable. */
+function realCodexHome(version: string): {home: SupervisedHome; skip: () => string | undefined} {
   const home = supervisedHome('codex')
   let skip: string | undefined
   before(async () => {
-    const codex = await installRealCodex('0.169.0')
-    if ('skip' in codex) skip = codex.skip
+    const codex = await installRealCodex(version)
+    if ('skip' in codex) skip = `npm registry unreachable, codex ${version} not installed: ${codex.skip}`
     else home.env.CODEXD_CODEX_BIN = codex.bin
   })
   after(() => home.cleanup())
+  return {home, skip: () => skip}
+}
+
+describe('real codex 0.169.0 supervised end to end', () => {
+  const {home, skip} = realCodexHome('0.169.0')
 
   it('starts codex as a lock-aware child, serves initialize, restarts it, and stops it leaving nothing', async (t) => {
-    if (skip) return t.skip(`npm registry unreachable, codex 0.169.0 not installed: ${skip}`)
+    if (skip()) return t.skip(skip())
     const report = await startAndTrack(home)
     assert.equal(report.child?.kind, 'codex')
     assert.equal(report.child?.version, '0.169.0')
@@ -54,7 +60,7 @@ describe('real codex 0.169.0 supervised end to end', () => {
   })
 
   it('auto picks codex from PATH', async (t) => {
-    if (skip) return t.skip(`npm registry unreachable: ${skip}`)
+    if (skip()) return t.skip(skip())
     const env = {...home.env, CODEXD_SERVER: 'auto', PATH: `${dirname(home.env.CODEXD_CODEX_BIN!)}:${process.env.PATH}`}
     delete env.CODEXD_CODEX_BIN
     const started = await runCodexd(['start'], env)
@@ -67,17 +73,10 @@ describe('real codex 0.169.0 supervised end to end', () => {
 })
 
 describe('real codex 0.132.0 (before the upstream fix) under a start storm', () => {
-  const home = supervisedHome('codex')
-  let skip: string | undefined
-  before(async () => {
-    const codex = await installRealCodex('0.132.0')
-    if ('skip' in codex) skip = codex.skip
-    else home.env.CODEXD_CODEX_BIN = codex.bin
-  })
-  after(() => home.cleanup())
+  const {home, skip} = realCodexHome('0.132.0')
 
   it('16 concurrent codexd start on a fresh home: all succeed, one listener, no migration error in the child logs', async (t) => {
-    if (skip) return t.skip(`npm registry unreachable, codex 0.132.0 not installed: ${skip}`)
+    if (skip()) return t.skip(skip())
     const results = await Promise.all(Array.from({length: 16}, () => finished(spawnCodexd(['start', '--timeout', '120000'], home.env))))
     assert.deepEqual(results.filter((r) => r.code !== 0).map((r) => r.stderr), [])
     const {code, report} = await status(home.env)

@@ -1,7 +1,7 @@
 import {closeSync, existsSync, openSync} from 'node:fs'
-import {setTimeout as sleep} from 'node:timers/promises'
 import {CodexdError} from '../errors/codexd-error.js'
 import type {HomePaths} from '../home/codex-home.js'
+import {pollUntil as until} from '../supervisor/wait.js'
 import {controlRequest} from './client.js'
 
 /** Which step ended the supervisor: its graceful stop request, SIGTERM, or SIGKILL. */
@@ -127,14 +127,6 @@ function tryKill(pid: number): void {
   }
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() >= deadline) return false
-    await sleep(25)
-  }
-  return true
-}
 
 /** The one-line human summary of a stop. */
 export function describeStop(result: StopResult): string {

@@ -1,9 +1,9 @@
 import {spawn} from 'node:child_process'
-import {setTimeout as sleep} from 'node:timers/promises'
 import type {ChildSpec} from '../children/child-spec.js'
 import type {HomePaths} from '../home/codex-home.js'
 import type {RotatingLog} from './logger.js'
 import {groupAlive, signalGroup, startTicks} from './proc.js'
+import {pollUntil as until} from './wait.js'
 
 /** How a child ended. */
 export interface ChildExit {
@@ -117,11 +117,3 @@ export async function terminateGroup(pgid: number, graceMs: number, leaderGone: 
   return 'sigkill'
 }
 
-async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() >= deadline) return false
-    await sleep(20)
-  }
-  return true
-}

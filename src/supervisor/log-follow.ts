@@ -1,6 +1,7 @@
 import {closeSync, openSync, readSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {logTail} from '../ensure/log-tail.js'
+import {inodeOf} from './inode.js'
 
 /** The last `lines` lines of the supervisor log (all of them when `lines` is 0). */
 export function readLog(path: string, lines: number): string {
@@ -41,14 +42,6 @@ function readRange(path: string, start: number, end: number): string {
     return buffer.subarray(0, read).toString('utf8')
   } finally {
     closeSync(fd)
-  }
-}
-
-function inodeOf(path: string): number | undefined {
-  try {
-    return statSync(path).ino
-  } catch {
-    return undefined
   }
 }
 

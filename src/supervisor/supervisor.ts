@@ -1,4 +1,3 @@
-import {statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import pRetry from 'p-retry'
 import type {ChildSpec} from '../children/child-spec.js'
@@ -12,6 +11,7 @@ import {spawnChild, terminateGroup, type ChildExit, type ManagedChild, type Term
 import type {SupervisorConfig} from './config.js'
 import {holdStartupWindow, removeStaleAppServerSocket} from './startup-window.js'
 import type {RotatingLog} from './logger.js'
+import {inodeOf as socketInode} from './inode.js'
 import {listenerPids, processGroupOf} from './proc.js'
 import {waitUntilReady} from './readiness.js'
 import {backoffDelay, CrashLoopDetector, retryOptions, wasStable} from './restart-policy.js'
@@ -240,6 +240,7 @@ export class Supervisor {
     const window = this.spec.lockAware ? undefined : await holdStartupWindow(this.paths, this.config.startupLockTimeoutMs)
     if (window?.foreign) throw new ForeignListener(window.foreign.pid, `${window.foreign.note} before codexd spawned its child`)
     let child: ManagedChild
+    let notReady: string | undefined
     try {
       if (this.shuttingDown) throw new ShuttingDown()
       child = spawnChild(this.spec, this.paths, this.log)
@@ -250,8 +251,9 @@ export class Supervisor {
       const readiness = await waitUntilReady(this.paths.appServerSocket, child, this.config.readyTimeoutMs, signal)
       if (readiness.kind === 'ready') await this.onReady(child, readiness.userAgent)
       else if (readiness.kind === 'timeout') {
-        this.detail = `did not answer initialize within ${this.config.readyTimeoutMs} ms (${readiness.lastError})`
-        await this.event('error', `child ${child.pid} ${this.detail}; killing its process group`, this.spawnId)
+        notReady = `did not answer initialize within ${this.config.readyTimeoutMs} ms (${readiness.lastError})`
+        this.detail = notReady
+        await this.event('error', `child ${child.pid} ${notReady}; killing its process group`, this.spawnId)
         await child.terminate(this.graceMs)
       } else if (readiness.kind === 'aborted' && !child.hasExited()) await child.terminate(this.graceMs)
     } finally {
@@ -262,7 +264,7 @@ export class Supervisor {
     // The leader is gone; end whatever it left in its group (grandchildren) before anything else.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.graceMs, () => true)
     const exitedAt = Date.now()
-    const reason = this.exitReason(exit, exitedAt)
+    const reason = this.exitReason(exit, exitedAt, notReady)
     this.lastExit = {pid: child.pid ?? null, kind: this.spec.kind, code: exit.code, signal: exit.signal, reason, at: new Date(exitedAt).toISOString()}
     if (this.spawnId !== undefined) await this.store.recordExit(this.spawnId, {code: exit.code, signal: exit.signal, reason}).catch(() => {})
     await this.event('exit', `child ${child.pid ?? 'none'} exited (${describeExit(exit)}): ${reason}`, this.spawnId)
@@ -363,13 +365,14 @@ export class Supervisor {
     if (source === 'restart') this.clearHold(reason)
   }
 
-  private exitReason(exit: ChildExit, exitedAt: number): string {
+  private exitReason(exit: ChildExit, exitedAt: number, notReady: string | undefined): string {
     if (this.shuttingDown) return 'stopped by codexd stop'
     if (this.foreign) return `stopped: ${this.foreign.note}`
     if (this.restartReason !== undefined) return `restarted: ${this.restartReason}`
     if (exit.spawnError) return `could not be spawned (${exit.spawnError})`
     if (exit.alreadyInUse && this.readyAt === undefined) return 'duplicate launch: the app-server socket is already in use'
-    if (this.readyAt === undefined) return this.detail?.startsWith('did not answer') ? this.detail : `exited before answering initialize${lastLine(exit.outputTail)}`
+    if (notReady !== undefined) return notReady
+    if (this.readyAt === undefined) return `exited before answering initialize${lastLine(exit.outputTail)}`
     return `exited after serving ${exitedAt - this.readyAt} ms${lastLine(exit.outputTail)}`
   }
 
@@ -409,14 +412,6 @@ export class Supervisor {
     await this.store.event(kind, message, spawnId ?? null).catch((error: Error) => this.log.line(`error: could not record event: ${error.message}`))
   }
 
-}
-
-function socketInode(path: string): number | undefined {
-  try {
-    return statSync(path).ino
-  } catch {
-    return undefined
-  }
 }
 
 function describeExit(exit: ChildExit): string {

@@ -1,0 +1,11 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+/** Polls `check` every `intervalMs` until it is true (resolves true) or `timeoutMs` passes (false). */
+export async function pollUntil(check: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() >= deadline) return false
+    await sleep(intervalMs)
+  }
+  return true
+}
