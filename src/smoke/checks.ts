@@ -1,5 +1,7 @@
 import {lstatSync} from 'node:fs'
 import type {StatusReport} from '../control/status-report.js'
+import type {CliRun} from './cli.js'
+import {tail} from './cli.js'
 import {CENSUS_AVAILABLE, descendants, listenersAt, processesForHome} from './census.js'
 import {ScenarioFailure, type SmokeContext} from './types.js'
 
@@ -92,4 +94,15 @@ export function killHard(pid: number): void {
       // Already gone.
     }
   }
+}
+
+/** One `codexd start` for the smoke home, bounded by the context's timeout. */
+export function codexdStart(context: SmokeContext): Promise<CliRun> {
+  return context.codexd(['start', '--timeout', String(context.timeoutMs)], {timeoutMs: context.timeoutMs + 10_000})
+}
+
+/** `codexd start`, which must exit 0; else a failure `<what> exited N` with its output. */
+export async function requireStart(context: SmokeContext, what: string): Promise<void> {
+  const start = await codexdStart(context)
+  if (start.code !== 0) throw new ScenarioFailure(`${what} exited ${start.timedOut ? 'never (killed after the timeout)' : start.code}`, tail(start.stderr || start.stdout))
 }

@@ -1,7 +1,7 @@
 import type {StatusReport} from '../control/status-report.js'
 import {CENSUS_AVAILABLE, processesForHome} from './census.js'
 import {killStartedGroups, runCodexdCli, tail} from './cli.js'
-import {requireRunning} from './checks.js'
+import {requireRunning, requireStart} from './checks.js'
 import type {SmokeHome} from './home.js'
 import {SCENARIOS} from './scenarios/index.js'
 import {ScenarioFailure, type Precondition, type Scenario, type ScenarioResult, type SmokeContext, type SmokeReport} from './types.js'
@@ -53,8 +53,7 @@ function makeContext(options: SmokeOptions): SmokeContext {
 async function establish(context: SmokeContext, needs: Precondition): Promise<void> {
   if (needs === 'running') {
     if ((await context.status()).code === 0) return
-    const start = await context.codexd(['start', '--timeout', String(context.timeoutMs)], {timeoutMs: context.timeoutMs + 10_000})
-    if (start.code !== 0) throw new ScenarioFailure(`precondition: codexd start exited ${start.timedOut ? 'never (killed after the timeout)' : start.code}`, tail(start.stderr || start.stdout))
+    await requireStart(context, 'precondition: codexd start')
     await requireRunning(context, 'precondition')
     return
   }

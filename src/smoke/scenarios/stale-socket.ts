@@ -1,6 +1,5 @@
 import {probeSocket} from '../../startup/socket-probe.js'
-import {tail} from '../cli.js'
-import {isAlive, killHard, pathExists, requireOneSupervisorOneChild, requireRunning, waitUntil} from '../checks.js'
+import {isAlive, killHard, pathExists, requireOneSupervisorOneChild, requireRunning, requireStart, waitUntil} from '../checks.js'
 import {initializeThroughProxy} from '../proxy-round-trip.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 
@@ -19,8 +18,7 @@ export const staleSocket: Scenario = {
     if (!pathExists(socket)) throw new ScenarioFailure(`no stale socket at ${socket} after kill -9: nothing to recover from`)
     const probe = await probeSocket(socket)
     if (probe.kind === 'live') throw new ScenarioFailure(`something still answers at ${socket} after kill -9 of supervisor and app-server`)
-    const start = await context.codexd(['start', '--timeout', String(context.timeoutMs)], {timeoutMs: context.timeoutMs + 10_000})
-    if (start.code !== 0) throw new ScenarioFailure(`codexd start over the stale socket exited ${start.timedOut ? 'never (killed after the timeout)' : start.code}`, tail(start.stderr || start.stdout))
+    await requireStart(context, 'codexd start over the stale socket')
     const after = await requireRunning(context, 'after codexd start')
     const trip = await initializeThroughProxy(context.env, context.timeoutMs, context.signal)
     return `stale socket (${probe.kind}) replaced; supervisor ${after.supervisor.pid}, app-server ${after.child.pid} serve ("${trip.userAgent}"); ${requireOneSupervisorOneChild(context, after.supervisor.pid)}`

@@ -1,5 +1,5 @@
 import {tail} from '../cli.js'
-import {requireOneSupervisorOneChild, requireRunning} from '../checks.js'
+import {codexdStart, requireOneSupervisorOneChild, requireRunning} from '../checks.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 
 /** N concurrent `codexd start` on a stopped home: all succeed, one supervisor, one app-server. */
@@ -8,7 +8,7 @@ export const startStorm: Scenario = {
   name: 'concurrent start storm',
   needs: 'stopped',
   async run(context) {
-    const starts = await Promise.all(Array.from({length: context.stormSize}, () => context.codexd(['start', '--timeout', String(context.timeoutMs)], {timeoutMs: context.timeoutMs + 10_000})))
+    const starts = await Promise.all(Array.from({length: context.stormSize}, () => codexdStart(context)))
     const failed = starts.filter((s) => s.code !== 0)
     if (failed.length > 0) throw new ScenarioFailure(`${failed.length} of ${starts.length} concurrent codexd start failed (exit ${[...new Set(failed.map((s) => s.code))].join(', ')})`, tail(failed[0].stderr || failed[0].stdout))
     const report = await requireRunning(context, 'after the storm')
