@@ -67,6 +67,21 @@ describe('supervisor lifecycle with the built-in child', () => {
     assert.equal(listenerCount(home.paths.appServerSocket), 1)
   })
 
+  it('restart --server restarts the supervisor itself with the new choice', async () => {
+    const {fixtureCommand} = await import('./support/supervisor-home.js')
+    const before = (await status(home.env)).report
+    const restarted = await runCodexd(['restart', '--server', fixtureCommand('serve'), '--json'], home.env)
+    assert.equal(restarted.code, 0, restarted.stderr)
+    assert.equal(JSON.parse(restarted.stdout).restarted, 'supervisor')
+    const {report} = await status(home.env)
+    assert.notEqual(report.supervisor?.pid, before.supervisor?.pid)
+    assert.equal(report.child?.kind, 'command')
+    assert.equal(report.child?.state, 'running')
+    assert.equal(isAlive(before.supervisor!.pid), false)
+    const back = await runCodexd(['restart', '--server', 'builtin'], home.env)
+    assert.equal(back.code, 0, back.stderr)
+  })
+
   it('stop is graceful, leaves no process and no socket file, keeps the lock files', async () => {
     const {report} = await status(home.env)
     const pids = [report.supervisor!.pid, report.child!.pid!]

@@ -58,6 +58,25 @@ describe('restart policy: a child that crashes at once', () => {
   })
 })
 
+describe('restart policy: restart clears a crash-loop too', () => {
+  const home = supervisedHome(fixtureCommand('crash-at-once'), {CODEXD_CRASH_LOOP_COUNT: '2'})
+  const heal = join(home.home, 'heal')
+  home.env.FIXTURE_HEAL_FILE = heal
+  after(() => home.cleanup())
+
+  it('codexd restart after a crash-loop starts a fresh child', async () => {
+    assert.equal((await runCodexd(['start'], home.env)).code, 8)
+    assert.equal((await status(home.env)).report.child?.state, 'crash-loop')
+    writeFileSync(heal, '')
+    const restarted = await runCodexd(['restart', '--json'], home.env)
+    assert.equal(restarted.code, 0, restarted.stderr)
+    const {code, report} = await status(home.env)
+    assert.equal(code, 0)
+    assert.equal(report.child?.state, 'running')
+    assert.equal(JSON.parse(restarted.stdout).childPid, report.child?.pid)
+  })
+})
+
 describe('restart policy: backoff resets after a stable run', () => {
   const home = supervisedHome(fixtureCommand('crash-at-once'), {
     CODEXD_CRASH_LOOP_COUNT: '20',

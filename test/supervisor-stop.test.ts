@@ -77,6 +77,31 @@ describe('stop: a wedged supervisor', () => {
   })
 })
 
+describe('stop: a wedged supervisor that also ignores SIGTERM', () => {
+  const home = supervisedHome('builtin')
+  after(() => home.cleanup())
+
+  it('status says unreachable (exit 4); stop ends it with SIGKILL and says so', async () => {
+    const {fileURLToPath} = await import('node:url')
+    const {spawnTracked, waitFor} = await import('./support/processes.js')
+    const fake = spawnTracked(process.execPath, [fileURLToPath(new URL('fixtures/children/fake-wedged-supervisor.mjs', import.meta.url))], {env: home.env})
+    let stderr = ''
+    fake.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    await waitFor(() => stderr.includes('wedged'), {what: 'the fake supervisor to listen'})
+    const wedged = await runCodexd(['status', '--json', '--timeout', '500'], home.env)
+    assert.equal(wedged.code, 4)
+    assert.equal(JSON.parse(wedged.stdout).state, 'unreachable')
+    const stopped = await runCodexd(['stop', '--grace', '300', '--json'], home.env)
+    assert.equal(stopped.code, 0, stopped.stderr)
+    const result = JSON.parse(stopped.stdout)
+    assert.equal(result.endedBy, 'sigkill')
+    assert.equal(result.supervisorPid, fake.pid, 'found as the holder of the instance lock')
+    assert.match(stderr, /ignoring SIGTERM/, 'SIGTERM was tried first')
+    await waitGone([fake.pid!], 'the fake supervisor')
+    assert.equal(existsSync(home.paths.supervisorSocket), false)
+  })
+})
+
 describe('a supervisor killed with SIGKILL', () => {
   const home = supervisedHome('builtin')
   after(() => home.cleanup())
