@@ -71,14 +71,31 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   }
 }
 
-/** The supervisor's ping answer, or undefined when none runs. Unreachable (wedged) is an error. */
-async function ping(paths: HomePaths): Promise<PingAnswer | undefined> {
+/**
+ * The supervisor's ping answer, or undefined when none runs. Unreachable (wedged) is an error,
+ * except when `spawned`, the supervisor this call started, died with the ping unanswered: then
+ * undefined too, so the caller reports that death instead of a wedged supervisor.
+ */
+async function ping(paths: HomePaths, spawned?: ChildProcess): Promise<PingAnswer | undefined> {
   try {
     return (await controlRequest(paths, {type: 'ping'})) as PingAnswer
   } catch (error) {
     if (error instanceof CodexdError && error.code === 'supervisor-not-running') return undefined
+    if (spawned && error instanceof CodexdError && error.code === 'supervisor-unreachable' && (await exitsWithin(spawned, 1000))) return undefined
     throw error
   }
+}
+
+/** True once `child` has exited, waiting up to `ms` for it (its exit event may trail the closed socket). */
+async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
 }
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
@@ -104,7 +121,7 @@ async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline
   let exited: string | undefined
   supervisor.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with code ${code}`))
   for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
-    const answer = await ping(paths)
+    const answer = await ping(paths, supervisor)
     if (answer) return answer
     if (exited) throw supervisorFailed(paths, `the codexd supervisor ${exited} before it answered`)
     if (Date.now() > deadline) throw supervisorFailed(paths, `the codexd supervisor (pid ${supervisor.pid}) did not answer on ${paths.supervisorSocket} in time`)
@@ -135,7 +152,7 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
     }
     if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`)
     await sleep(pause)
-    const next = await ping(paths)
+    const next = await ping(paths, supervisor)
     if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`)
     current = next
   }
