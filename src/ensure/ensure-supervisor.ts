@@ -119,7 +119,10 @@ function spawnSupervisor(paths: HomePaths, server: string | undefined): ChildPro
 /** Polls `ping` until the supervisor answers, failing with its log tail if it exits first. */
 async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline: number): Promise<PingAnswer> {
   let exited: string | undefined
-  supervisor.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with code ${code}`))
+  supervisor.once('exit', (code, signal) => {
+    // Exit 6: a supervisor started another way (`codexd run` by hand) holds the instance lock; it will answer.
+    if (code !== ExitCode.AlreadyInUse) exited = signal ? `was killed by ${signal}` : `exited with code ${code}`
+  })
   for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
     const answer = await ping(paths, supervisor)
     if (answer) return answer
