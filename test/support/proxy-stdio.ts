@@ -1,12 +1,12 @@
 import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {readdirSync, readFileSync} from 'node:fs'
-import {Duplex} from 'node:stream'
 import {after} from 'node:test'
 import WebSocket from 'ws'
 import {probeSocket} from '../../src/startup/socket-probe.js'
 import {tempHome, type TempHome} from './home.js'
 import {killAllStarted, spawnCodexd, waitFor} from './processes.js'
+import {childStdioDuplex} from './stdio-duplex.js'
 import {RpcClient} from './ws-client.js'
 
 /** Spawns `codexd proxy ARGS` with pipes on all three stdio streams. */
@@ -29,41 +29,9 @@ export async function exitOf(child: ChildProcess): Promise<{code: number | null;
   return {code, signal}
 }
 
-/**
- * A Duplex over a child's stdin (what we write) and stdout (what we read), with back-pressure
- * both ways, and the few net.Socket methods `ws` calls. Lets a real WebSocket client talk
- * through `codexd proxy` exactly as a desktop app talks through `ssh host codexd proxy`.
- */
-export function childStdioDuplex(child: ChildProcess): Duplex {
-  const stdin = child.stdin!
-  const stdout = child.stdout!
-  const duplex = new Duplex({
-    read() {
-      stdout.resume()
-    },
-    write(chunk, _encoding, callback) {
-      if (stdin.write(chunk)) callback()
-      else stdin.once('drain', () => callback())
-    },
-    final(callback) {
-      stdin.end()
-      callback()
-    },
-    destroy(error, callback) {
-      stdin.destroy()
-      callback(error)
-    },
-  })
-  stdin.on('error', () => {}) // EPIPE once the proxy exited: the read side reports the end
-  stdout.on('data', (chunk: Buffer) => {
-    if (!duplex.push(chunk)) stdout.pause()
-  })
-  stdout.on('end', () => duplex.push(null))
-  return Object.assign(duplex, {setTimeout: () => duplex, setNoDelay: () => duplex, setKeepAlive: () => duplex, ref: () => duplex, unref: () => duplex})
-}
-
 /** Opens a WebSocket client (no compression, 16 MiB messages) through a proxy child's stdio. */
 export async function wsThroughProxy(child: ChildProcess): Promise<WebSocket> {
+  child.stdin!.on('error', () => {}) // EPIPE once the proxy exited: the read side reports the end
   const duplex = childStdioDuplex(child)
   const ws = new WebSocket('ws://localhost/', {perMessageDeflate: false, maxPayload: 16 * 1024 * 1024, createConnection: () => duplex as never})
   await Promise.race([once(ws, 'open'), once(ws, 'error').then(([error]) => Promise.reject(error))])
