@@ -18,7 +18,7 @@ export async function runBuiltinAppServer(options: RunAppServerOptions): Promise
     paths,
     listen,
     lockTimeoutMs: options.lockTimeoutMs,
-    onLockWait: () => process.stderr.write(`codexd app-server: waiting for the startup lock at ${paths.startupLock}\n`),
+    onLockWait: (holders) => process.stderr.write(`codexd app-server: waiting for the startup lock at ${paths.startupLock}${holders.length > 0 ? ` (held by pid ${holders.join(', ')})` : ''}\n`),
     onReady: ({socketPath}) => {
       if (socketPath) process.stderr.write(`codexd app-server: listening on unix://${socketPath}\n`)
     },

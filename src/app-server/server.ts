@@ -21,7 +21,7 @@ export interface BuiltinServerOptions {
   readonly lockTimeoutMs: number
   /** Told once the server is ready to serve (after the lock is released). */
   readonly onReady?: (info: {socketPath?: string; prepared: string}) => void
-  readonly onLockWait?: () => void
+  readonly onLockWait?: (holders: readonly number[]) => void
 }
 
 /** A running built-in server. */

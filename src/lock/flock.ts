@@ -14,8 +14,8 @@ export interface HeldLock {
 export interface AcquireOptions {
   /** How long to wait for another holder before failing. */
   readonly timeoutMs: number
-  /** Called once when the lock is busy and we start waiting. */
-  readonly onWait?: () => void
+  /** Called once when the lock is busy and we start waiting, with the holders' pids when known. */
+  readonly onWait?: (holders: readonly number[]) => void
   /** Shown in the timeout error: what the lock protects. */
   readonly purpose?: string
 }
@@ -54,7 +54,7 @@ export async function acquireLock(path: string, options: AcquireOptions): Promis
     }
     if (!waited) {
       waited = true
-      options.onWait?.()
+      options.onWait?.(lockHolders(fd))
     }
     await sleep(pause + Math.random() * pause)
     pause = Math.min(pause * 2, 25)

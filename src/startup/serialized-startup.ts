@@ -18,7 +18,8 @@ export interface StartupPlan<State, Listener> {
   bind(endpoint: SocketEndpoint | undefined, state: State): Promise<Listener>
   /** Undoes `initState` (closes the database) when a later step fails. */
   abandonState?(state: State): Promise<void>
-  onLockWait?(): void
+  /** Told once when the lock is busy, with the holders' pids when known. */
+  onLockWait?(holders: readonly number[]): void
 }
 
 export interface StartupResult<State, Listener> {
