@@ -145,6 +145,26 @@ describe('codexd run in the foreground', () => {
   })
 })
 
+describe('the supervisor state database and the instance lock', () => {
+  const home = supervisedHome('builtin')
+  after(() => home.cleanup())
+
+  it('a supervisor that cannot take the instance lock exits 6 without creating or migrating the database', async () => {
+    const {fileURLToPath} = await import('node:url')
+    const {spawnTracked} = await import('./support/processes.js')
+    // Holds supervisor.instance.lock (and a silent control socket), like a live supervisor.
+    const holder = spawnTracked(process.execPath, [fileURLToPath(new URL('fixtures/children/fake-wedged-supervisor.mjs', import.meta.url))], {env: home.env})
+    let stderr = ''
+    holder.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    await waitFor(() => stderr.includes('wedged'), {what: 'the lock holder'})
+    const run = await runCodexd(['run'], home.env)
+    assert.equal(run.code, 6, run.stderr)
+    assert.match(run.stderr, new RegExp(`held by pid ${holder.pid}`))
+    assert.equal(existsSync(home.paths.supervisorDb), false, 'migrations run only under the instance lock')
+    holder.kill('SIGKILL')
+  })
+})
+
 describe('codexd start progress', () => {
   const home = supervisedHome('builtin')
   after(() => home.cleanup())
