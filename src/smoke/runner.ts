@@ -74,15 +74,16 @@ function interruptible<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
 async function runOne(context: SmokeContext, scenario: Scenario, skipReason: string | undefined): Promise<ScenarioResult> {
   const base = {id: scenario.id, name: scenario.name}
   if (skipReason) return {...base, status: 'skipped', durationMs: 0, message: skipReason}
-  const started = Date.now()
+  // Timed from the end of the precondition (or, when that fails, from its start).
+  let timed = Date.now()
   try {
     await interruptible(establish(context, scenario.needs), context.signal)
-    const timed = Date.now()
+    timed = Date.now()
     const message = await interruptible(scenario.run(context), context.signal)
     return {...base, status: 'passed', durationMs: Date.now() - timed, message}
   } catch (error) {
     const failure = error instanceof ScenarioFailure ? error : new ScenarioFailure(error instanceof Error ? error.message : String(error), error instanceof Error ? error.stack : undefined)
-    return {...base, status: 'failed', durationMs: Date.now() - started, message: failure.message, details: failure.details}
+    return {...base, status: 'failed', durationMs: Date.now() - timed, message: failure.message, details: failure.details}
   }
 }
 
