@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {quoteWord} from '../src/shell-init/quote.js'
 import {tempHome, type TempHome} from './support/home.js'
-import {findExecutable, runInteractive, runOnTerminal, userEnv, writeProfile, type ShellName} from './support/interactive-shell.js'
+import {findExecutable, NO_TERMINAL, runInteractive, runOnTerminal, userEnv, writeProfile, type ShellName} from './support/interactive-shell.js'
 import {CODEXD_BIN, runCodexd, trackPid, waitFor} from './support/processes.js'
 
 const MARK: Record<ShellName, string> = {bash: 'echo "mark-$((6*7))"', zsh: 'echo "mark-$((6*7))"', fish: "echo mark-(math 6 '*' 7)"}
@@ -69,7 +69,7 @@ for (const shell of ['bash', 'zsh', 'fish'] as const) {
       assert.equal((await runCodexd(['status'], env)).code, 3)
     })
 
-    it('--write file form on a terminal: starts it even when the shell exits at once, no job notice', async () => {
+    it('--write file form on a terminal: starts it even when the shell exits at once, no job notice', {skip: NO_TERMINAL}, async () => {
       const {env} = fresh(() => '')
       // Run the real `shell-init --write` as this user and add the line it prints to the profile.
       const written = await runCodexd(['shell-init', shell, '--write'], env)

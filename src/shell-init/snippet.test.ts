@@ -7,7 +7,7 @@ import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {tempHome, type TempHome} from '../../test/support/home.js'
-import {findExecutable, runInteractive, runOnTerminal, userEnv, writeProfile, type ShellName} from '../../test/support/interactive-shell.js'
+import {findExecutable, NO_TERMINAL, runInteractive, runOnTerminal, userEnv, writeProfile, type ShellName} from '../../test/support/interactive-shell.js'
 import {finished, spawnTracked, waitFor} from '../../test/support/processes.js'
 import type {Launcher} from './launcher.js'
 import {quoteWord} from './quote.js'
@@ -174,14 +174,14 @@ for (const shell of ['bash', 'zsh', 'fish'] as const) {
       return {transcript: run.transcript, code: run.code, launches}
     }
 
-    it('on a terminal: the launch is no job of the shell and not in its process group; the prompt keeps working', async () => {
+    it('on a terminal: the launch is no job of the shell and not in its process group; the prompt keeps working', {skip: NO_TERMINAL}, async () => {
       const run = await onTerminal(SOURCE[shell](snippetFile()))
       assert.equal(run.code, 0, run.transcript)
       assert.match(run.transcript, /mark-42/)
       assert.deepEqual(terminalProblems(run.transcript, run.launches), [], run.transcript)
     })
 
-    it('control: a plain `&` launch from the profile is caught by the same checks', async () => {
+    it('control: a plain `&` launch from the profile is caught by the same checks', {skip: NO_TERMINAL}, async () => {
       const run = await onTerminal(`${quoteWord(shell, process.execPath)} ${quoteWord(shell, launcher.entry)} start </dev/null >/dev/null 2>&1 &`)
       assert.notDeepEqual(terminalProblems(run.transcript, run.launches), [], run.transcript)
     })

@@ -19,6 +19,9 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
   return undefined
 }
 
+/** Skip reason for tests that need a pseudo-terminal (util-linux `script`), or false. */
+export const NO_TERMINAL: string | false = findExecutable('script') ? false : 'util-linux script(1) is not installed: no pseudo-terminal, terminal tests skipped'
+
 /** A fixed, plain prompt per shell, so transcripts are readable and comparable. */
 const PROMPT_SETUP: Record<ShellName, string> = {
   bash: "PS1='PROMPT> '",
