@@ -8,13 +8,13 @@ import {join} from 'node:path'
 import {after, beforeEach, describe, it} from 'node:test'
 import {serviceIdentity} from '../src/service/service-identity.js'
 import {tempHome, type TempHome} from './support/home.js'
-import {runCodexd} from './support/processes.js'
+import {runCodexd, trackPid} from './support/processes.js'
 
-/** Logs `$*` to $FAKE_LOG; answers is-enabled/is-active; exits $FAKE_FAIL_EXIT for the verb in $FAKE_FAIL_VERB. */
+/** Logs `$*` to $FAKE_LOG; answers is-enabled/is-active/show (MainPID: $FAKE_MAIN_PID); exits $FAKE_FAIL_EXIT for the verb in $FAKE_FAIL_VERB. */
 const FAKE_SYSTEMCTL = `#!/bin/sh
 echo "$*" >> "$FAKE_LOG"
 if [ "$2" = "$FAKE_FAIL_VERB" ]; then echo "$FAKE_FAIL_MESSAGE" >&2; exit 1; fi
-case "$2" in is-enabled) echo enabled ;; is-active) echo active ;; esac
+case "$2" in is-enabled) echo enabled ;; is-active) echo active ;; show) echo "$FAKE_MAIN_PID" ;; esac
 exit 0
 `
 
@@ -68,6 +68,23 @@ describe('codexd service (systemd, through the CLI)', () => {
     assert.match(updated.stdout, /^updated: /)
     assert.match(readFileSync(unit, 'utf8'), /RestartSec=2/)
     assert.deepEqual(calls().slice(-3), ['--user daemon-reload', `--user enable --now ${name()}`, `--user try-restart ${name()}`])
+  })
+
+  it('install says how to hand over when a supervisor started outside the service runs (the unit would exit 6)', async () => {
+    const start = await runCodexd(['start'], env)
+    assert.equal(start.code, 0, start.stderr)
+    try {
+      const supervisorPid = JSON.parse((await runCodexd(['status', '--json'], env)).stdout).supervisor.pid
+      trackPid(supervisorPid)
+      const outside = await runCodexd(['service', 'install'], env)
+      assert.equal(outside.code, 0, outside.stderr)
+      assert.ok(outside.stdout.endsWith(`note: codexd already runs for ${home.home} outside the service (supervisor pid ${supervisorPid}), so ${name()} cannot start (exit 6); hand over with: codexd stop && systemctl --user restart ${name()}\n`), outside.stdout)
+      // The service's own supervisor (the unit's MainPID): nothing to say.
+      const own = await runCodexd(['service', 'install'], {...env, FAKE_MAIN_PID: String(supervisorPid)})
+      assert.doesNotMatch(own.stdout, /note:/)
+    } finally {
+      await runCodexd(['stop'], env)
+    }
   })
 
   it('install never overwrites a unit it did not write (exit 7), and runs nothing', async () => {

@@ -21,6 +21,7 @@ export function describeInstall(result: InstallResult): string {
   }
   lines.push(...managerLines(result.manager_run, result.manager))
   if (!result.dryRun && result.manager_run.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
+  if (result.note) lines.push(result.note)
   return `${lines.join('\n')}\n`
 }
 

@@ -2,6 +2,7 @@ import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {plannedOutcome, writeGeneratedFile, type WriteOutcome} from './generated-file.js'
 import {commandLine, enableCommands} from './manager-commands.js'
+import {outsideSupervisorNote} from './outside-supervisor.js'
 import {renderServiceFile, serviceName} from './render.js'
 import {runManager, type ManagerReport} from './run-manager.js'
 import type {ServiceSpec} from './service-spec.js'
@@ -18,6 +19,8 @@ export interface InstallResult {
   readonly outcome: WriteOutcome
   /** --dry-run: the file that would be written. */
   readonly content?: string
+  /** A supervisor started outside the service runs for the home (systemd): how to hand over. */
+  readonly note?: string
   /** The manager commands: run, or to run by hand (unavailable / dry run). */
   readonly manager_run: ManagerReport
 }
@@ -27,7 +30,7 @@ export interface InstallResult {
  * enables and starts it with the manager, or, when the manager cannot be reached, says which
  * commands to run. --dry-run: writes and runs nothing, returns the content and commands.
  */
-export function installService(spec: ServiceSpec, {dryRun, platform, env = process.env}: {dryRun: boolean; platform: string; env?: NodeJS.ProcessEnv}): InstallResult {
+export async function installService(spec: ServiceSpec, {dryRun, platform, env = process.env}: {dryRun: boolean; platform: string; env?: NodeJS.ProcessEnv}): Promise<InstallResult> {
   const content = renderServiceFile(spec)
   const base = {action: 'install' as const, dryRun, manager: spec.manager, name: serviceName(spec), home: spec.home, path: spec.path}
   if (dryRun) {
@@ -36,5 +39,7 @@ export function installService(spec: ServiceSpec, {dryRun, platform, env = proce
     return {...base, outcome: planned, content, manager_run: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned))}}
   }
   const outcome = writeGeneratedFile(spec.path, content)
-  return {...base, outcome, manager_run: runManager(spec, enableCommands(spec, outcome), {platform, env})}
+  const managerRun = runManager(spec, enableCommands(spec, outcome), {platform, env})
+  const note = managerRun.kind === 'ran' ? await outsideSupervisorNote(spec, env) : undefined
+  return {...base, outcome, manager_run: managerRun, ...(note ? {note} : {})}
 }

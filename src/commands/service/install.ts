@@ -20,7 +20,7 @@ export default class ServiceInstall extends CodexdCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(ServiceInstall)
     const platform = parsePlatform(flags.platform)
-    const result = installService(buildServiceSpec(platform, flags.server), {dryRun: flags['dry-run'], platform})
+    const result = await installService(buildServiceSpec(platform, flags.server), {dryRun: flags['dry-run'], platform})
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : describeInstall(result))
   }
 }
