@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {once} from 'node:events'
-import {existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {MAX_SOCKET_PATH_BYTES} from '../src/home/socket-path.js'
@@ -172,6 +172,33 @@ describe('codexd app-server (the built-in server)', () => {
       assert.deepEqual(lines[2], {id: 3, result: 'hi'})
       assert.equal(lines[3].error.code, -32700)
     } finally {
+      home.remove()
+    }
+  })
+})
+
+describe('codexd app-server never removes a socket it does not own', () => {
+  after(killAllStarted)
+
+  test('a server whose socket path was taken over by a newer server leaves that socket alone on SIGTERM', async () => {
+    const home = tempHome()
+    try {
+      const older = await startBuiltinServer(home)
+      const olderIno = statSync(home.paths.appServerSocket).ino
+      // Someone removes the older server's socket file; a newer server then binds the free path.
+      unlinkSync(home.paths.appServerSocket)
+      const newer = await startBuiltinServer(home)
+      const newerIno = statSync(home.paths.appServerSocket).ino
+      assert.notEqual(newerIno, olderIno)
+      older.child.kill('SIGTERM')
+      assert.equal((await finished(older.child)).code, 0)
+      assert.equal(statSync(home.paths.appServerSocket).ino, newerIno, "the newer server's socket is still there")
+      const client = await RpcClient.connect(home.paths.appServerSocket)
+      assert.equal((await client.request('initialize', {clientInfo: {name: 't'}})).result.userAgent.startsWith('codexd-builtin/'), true)
+      client.close()
+      killGroup(newer.child.pid)
+    } finally {
+      killAllStarted()
       home.remove()
     }
   })

@@ -84,11 +84,8 @@ export async function startBuiltinServer(options: BuiltinServerOptions): Promise
   const close = (): Promise<void> => {
     closing ??= (async () => {
       for (const client of clients) client.close(1001, 'server shutting down')
-      listener?.remove()
-      if (http) {
-        http.closeAllConnections()
-        await new Promise<void>((resolve) => http!.close(() => resolve()))
-      }
+      http?.closeAllConnections()
+      await listener?.release()
       await state.db.run('UPDATE server_runs SET stopped_at = ? WHERE id = ?', [new Date().toISOString(), state.runId]).catch(() => {})
       await state.db.close().catch(() => {})
       resolveClosed()

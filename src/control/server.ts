@@ -51,11 +51,8 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
   await faultPoint('supervisor-after-bind')
   return {
     async close() {
-      bound.remove()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const socket of connections) socket.end()
-      })
+      for (const socket of connections) socket.end()
+      await bound.release()
     },
   }
 }

@@ -7,11 +7,18 @@ import {ensurePrivateDir, makeSocketPrivate} from '../home/private-dir.js'
 import {socketPathFits, type SocketEndpoint} from '../home/socket-path.js'
 import {alreadyInUseError} from './prepare-socket.js'
 
-/** A socket this process bound, and how to remove exactly it (never a successor's). */
+/** A socket this process bound, and how to release exactly it (never a successor's). */
 export interface BoundSocket {
   readonly endpoint: SocketEndpoint
-  /** Removes the socket file (and our symlink) if they are still the ones we created. */
-  remove(): void
+  /** True while the socket file at the bind path is still the one this process bound. */
+  owned(): boolean
+  /**
+   * Stops listening and removes the socket file and our symlink, but only while they are still
+   * ours. libuv unlinks a listening socket's path when the server is closed, whoever owns that
+   * path by then; so a socket whose path was taken over is not closed here: the descriptor goes
+   * when the process exits, which unlinks nothing.
+   */
+  release(): Promise<void>
 }
 
 /**
@@ -39,11 +46,16 @@ export async function bindSocket(server: Server, endpoint: SocketEndpoint): Prom
   makeSocketPrivate(endpoint.bindPath)
   const ino = statSync(endpoint.bindPath).ino
   if (endpoint.linked) symlinkSync(endpoint.bindPath, endpoint.canonical)
+  const owned = () => inode(endpoint.bindPath) === ino
   return {
     endpoint,
-    remove() {
-      if (endpoint.linked && linkTarget(endpoint.canonical) === endpoint.bindPath) unlinkQuietly(endpoint.canonical)
-      if (inode(endpoint.bindPath) === ino) unlinkQuietly(endpoint.bindPath)
+    owned,
+    async release() {
+      if (!owned()) return
+      const ourLink = endpoint.linked && linkTarget(endpoint.canonical) === endpoint.bindPath
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Closing unlinked the socket file; the link to it is ours to remove.
+      if (ourLink) unlinkQuietly(endpoint.canonical)
     },
   }
 }
