@@ -1,7 +1,9 @@
 import {connect} from 'node:net'
+import {dirname} from 'node:path'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import type {HomePaths} from '../home/codex-home.js'
+import {checkPrivateDirIfPresent} from '../home/private-dir.js'
 import {connectPathFor} from '../home/socket-path.js'
 import {MAX_CONTROL_LINE_BYTES, type ControlRequest} from './protocol.js'
 
@@ -16,7 +18,10 @@ export const DEFAULT_CONTROL_TIMEOUT_MS = 5000
  * error. Imports only node builtins and src/home (the fast path loads it without oclif).
  */
 export async function controlRequest(paths: HomePaths, request: ControlRequest, timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS): Promise<any> {
+  // Never talk to a socket in a directory another user could have planted it in (DESIGN.md section 3).
+  checkPrivateDirIfPresent(dirname(paths.supervisorSocket))
   const socketPath = connectPathFor(paths.supervisorSocket)
+  if (socketPath !== paths.supervisorSocket) checkPrivateDirIfPresent(dirname(socketPath))
   const answer = await new Promise<string>((resolve, reject) => {
     const socket = connect({path: socketPath})
     let buffer = ''

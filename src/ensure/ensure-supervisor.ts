@@ -7,6 +7,8 @@ import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
+import {planSocketEndpoint} from '../home/socket-path.js'
+import {checkSocketPath} from '../startup/prepare-socket.js'
 import {faultPoint} from '../testing/fault-points.js'
 import {logTail} from './log-tail.js'
 
@@ -61,6 +63,7 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
     await faultPoint('ensure-after-lock')
     const second = await ping(paths)
     if (second) return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+    preflight(paths)
     progress(`starting the codexd supervisor for ${paths.home}`)
     const supervisor = spawnSupervisor(paths, options.server)
     const answer = await untilAnswers(paths, supervisor, deadline)
@@ -69,6 +72,17 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   } finally {
     lock.release()
   }
+}
+
+/**
+ * Refuses, before anything is spawned, the paths the supervisor and its child would refuse
+ * anyway (an unsafe control directory, a file or a planted symlink at a socket path), so start
+ * fails at once with that one-line error (exit 7) instead of a crash-looping child.
+ */
+function preflight(paths: HomePaths): void {
+  ensurePrivateDir(paths.controlDir)
+  checkSocketPath(planSocketEndpoint(paths.supervisorSocket))
+  checkSocketPath(planSocketEndpoint(paths.appServerSocket))
 }
 
 /**

@@ -20,6 +20,17 @@ export function ensurePrivateDir(dir: string): void {
   checkPrivateDir(dir)
 }
 
+/** checkPrivateDir when `dir` exists (for readers, which must not create it). */
+export function checkPrivateDirIfPresent(dir: string): void {
+  try {
+    lstatSync(dir)
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return
+    throw error
+  }
+  checkPrivateDir(dir)
+}
+
 /** Refuses a directory that another user could use to plant or hijack sockets. */
 export function checkPrivateDir(dir: string): void {
   const stat = lstatSync(dir)

@@ -2,6 +2,7 @@ import {lstatSync, readlinkSync, type Stats, unlinkSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {CodexdError, errnoCode} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
+import {checkPrivateDirIfPresent} from '../home/private-dir.js'
 import type {SocketEndpoint} from '../home/socket-path.js'
 import {probeSocket} from './socket-probe.js'
 
@@ -25,6 +26,8 @@ export type PrepareOutcome = 'free' | 'removed-stale'
  * under the startup lock, or a concurrent launch could bind between the probe and the unlink.
  */
 export async function prepareSocketPath(endpoint: SocketEndpoint): Promise<PrepareOutcome> {
+  // A short-path directory that is a symlink or someone else's: refuse before touching anything in it.
+  if (endpoint.linked) checkPrivateDirIfPresent(dirname(endpoint.bindPath))
   const probe = await probeSocket(endpoint.canonical)
   switch (probe.kind) {
     case 'live':
@@ -39,34 +42,48 @@ export async function prepareSocketPath(endpoint: SocketEndpoint): Promise<Prepa
 }
 
 /**
- * Removes what is left of a dead listener: a socket file, and a symlink of ours that points to a
- * socket file or to nothing. Refuses (and keeps) anything else.
+ * Checks, without connecting or removing anything, that nothing but a socket (or a symlink of
+ * ours to one, or to nothing) occupies the socket path and its short path: the refusals of
+ * prepareSocketPath, for a caller about to start a server (`codexd start`) that wants the error
+ * before spawning anything.
  */
+export function checkSocketPath(endpoint: SocketEndpoint): void {
+  if (endpoint.linked) checkPrivateDirIfPresent(dirname(endpoint.bindPath))
+  leftovers(endpoint)
+}
+
+/** Removes what is left of a dead listener; refuses (and keeps) anything else. */
 function removeStaleSocket(endpoint: SocketEndpoint): PrepareOutcome {
-  let removed = false
+  const paths = leftovers(endpoint)
+  for (const path of paths) unlinkIfPresent(path)
+  return paths.length > 0 ? 'removed-stale' : 'free'
+}
+
+/**
+ * What a dead listener left at the socket path: a socket file, a symlink of ours that points to a
+ * socket file or to nothing (with its target), a socket at the short path. Throws for anything
+ * else, which must never be deleted.
+ */
+function leftovers(endpoint: SocketEndpoint): string[] {
+  const found: string[] = []
   const canonicalStat = lstatOrUndefined(endpoint.canonical)
   if (canonicalStat?.isSymbolicLink()) {
     assertOwnedByUs(endpoint.canonical, canonicalStat)
     const target = resolve(dirname(endpoint.canonical), readlinkSync(endpoint.canonical))
     const targetStat = lstatOrUndefined(target)
     if (targetStat && !targetStat.isSocket()) throw notASocketError(`${endpoint.canonical} -> ${target}`)
-    if (targetStat) unlinkIfPresent(target)
-    unlinkIfPresent(endpoint.canonical)
-    removed = true
+    if (targetStat) found.push(target)
+    found.push(endpoint.canonical)
   } else if (canonicalStat) {
     if (!canonicalStat.isSocket()) throw notASocketError(endpoint.canonical)
-    unlinkIfPresent(endpoint.canonical)
-    removed = true
+    found.push(endpoint.canonical)
   }
   if (endpoint.bindPath !== endpoint.canonical) {
     const shortStat = lstatOrUndefined(endpoint.bindPath)
     if (shortStat && !shortStat.isSocket()) throw notASocketError(endpoint.bindPath)
-    if (shortStat) {
-      unlinkIfPresent(endpoint.bindPath)
-      removed = true
-    }
+    if (shortStat) found.push(endpoint.bindPath)
   }
-  return removed ? 'removed-stale' : 'free'
+  return found
 }
 
 function assertOwnedByUs(path: string, stat: Stats): void {

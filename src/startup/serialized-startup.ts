@@ -39,6 +39,7 @@ export async function serializedStartup<State, Listener>(plan: StartupPlan<State
   ensurePrivateDir(dirname(plan.lockPath))
   if (endpoint) {
     ensurePrivateDir(dirname(endpoint.canonical))
+    if (endpoint.linked) ensurePrivateDir(dirname(endpoint.bindPath))
     // A live listener is definitive: fail a duplicate launch in milliseconds, lock untouched.
     const early = await probeSocket(endpoint.canonical)
     if (early.kind === 'live') throw alreadyInUseError(endpoint.canonical)
