@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, realpathSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 
 /** A process that runs for one CODEX_HOME. */
 export interface HomeProcess {
@@ -38,26 +38,6 @@ export function processesForHome(home: string): HomeProcess[] {
     found.push({pid: Number(pid), ppid: Number(fields[1]), argv: cmdline.split('\0').filter(Boolean)})
   }
   return found
-}
-
-/** __SO_ACCEPTCON in /proc/net/unix: a listening socket. */
-const ACCEPTING = 0x10000
-
-/**
- * How many listening unix sockets the kernel has bound at `path` (following a symlink, as codex
- * 0.169 makes one): an orphaned listener whose file was unlinked still counts. Linux only.
- */
-export function listenersAt(path: string): number {
-  let bound = path
-  try {
-    bound = realpathSync(path)
-  } catch {
-    // Gone: count what is still bound at the path itself.
-  }
-  return readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1).filter((line) => {
-    const fields = line.trim().split(/\s+/)
-    return fields.length >= 8 && (Number.parseInt(fields[3], 16) & ACCEPTING) !== 0 && (fields[7] === path || fields[7] === bound)
-  }).length
 }
 
 /** The processes in `all` that descend from `root` (root included). */

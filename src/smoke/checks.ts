@@ -2,7 +2,8 @@ import {lstatSync} from 'node:fs'
 import type {StatusReport} from '../control/status-report.js'
 import type {CliRun} from './cli.js'
 import {tail} from './cli.js'
-import {CENSUS_AVAILABLE, descendants, listenersAt, processesForHome} from './census.js'
+import {listenerCount} from '../proc/unix-listeners.js'
+import {CENSUS_AVAILABLE, descendants, processesForHome} from './census.js'
 import {ScenarioFailure, type SmokeContext} from './types.js'
 
 /** True while a process with this pid exists. */
@@ -75,7 +76,7 @@ export function requireOneSupervisorOneChild(context: SmokeContext, supervisorPi
   const tree = descendants(all, supervisorPid)
   const strays = all.filter((p) => !tree.has(p.pid))
   const children = all.filter((p) => p.ppid === supervisorPid)
-  const listeners = listenersAt(context.paths.appServerSocket)
+  const listeners = listenerCount(context.paths.appServerSocket)
   const table = all.map((p) => `${p.pid} (parent ${p.ppid}): ${p.argv.join(' ')}`).join('\n')
   if (strays.length > 0) throw new ScenarioFailure(`${strays.length} process(es) for this home outside the supervisor's tree: ${strays.map((p) => p.pid).join(', ')}`, table)
   if (children.length !== 1) throw new ScenarioFailure(`the supervisor has ${children.length} child processes, expected 1`, table)

@@ -1,4 +1,5 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs'
+import {listeningSocketInodes} from '../proc/unix-listeners.js'
 
 /** Linux /proc readers: process identity, process groups, and who listens on a unix socket. */
 
@@ -43,33 +44,14 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Socket inodes of unix sockets listening on exactly `path` (from /proc/net/unix). */
-function listeningInodes(path: string): Set<string> {
-  const inodes = new Set<string>()
-  let table: string
-  try {
-    table = readFileSync('/proc/net/unix', 'utf8')
-  } catch {
-    return inodes
-  }
-  for (const line of table.split('\n').slice(1)) {
-    // "Num RefCount Protocol Flags Type St Inode Path"; flag 0x10000 is __SO_ACCEPTCON (listening).
-    const fields = line.trim().split(/\s+/)
-    if (fields.length < 8) continue
-    if ((Number.parseInt(fields[3], 16) & 0x10000) === 0) continue
-    if (fields.slice(7).join(' ') === path) inodes.add(fields[6])
-  }
-  return inodes
-}
-
 /**
  * The pids of processes holding a listening unix socket bound at `path` (Linux: /proc/net/unix
  * inodes matched against /proc/<pid>/fd links). Empty when none is found or /proc is unavailable;
  * only processes of this user are visible.
  */
 export function listenerPids(path: string): number[] {
-  const inodes = listeningInodes(path)
-  if (inodes.size === 0) return []
+  const inodes = listeningSocketInodes(path)
+  if (inodes.length === 0) return []
   const wanted = new Set([...inodes].map((inode) => `socket:[${inode}]`))
   const pids: number[] = []
   let entries: string[]

@@ -1,6 +1,7 @@
 import {realpathSync} from 'node:fs'
 import {tail} from '../cli.js'
-import {CENSUS_AVAILABLE, listenersAt, processesForHome} from '../census.js'
+import {CENSUS_AVAILABLE, processesForHome} from '../census.js'
+import {listenerCount} from '../../proc/unix-listeners.js'
 import {isAlive, pathExists, requireRunning} from '../checks.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 
@@ -24,7 +25,7 @@ export const stopClean: Scenario = {
     if (left.length > 0) throw new ScenarioFailure(`after codexd stop, ${left.length} process(es) still run for this home: ${left.map((p) => p.pid).join(', ')}`, left.map((p) => `${p.pid}: ${p.argv.join(' ')}`).join('\n'))
     const files = [appServerSocket, supervisorSocket, ...(target && target !== appServerSocket ? [target] : [])].filter(pathExists)
     if (files.length > 0) throw new ScenarioFailure(`after codexd stop, still there: ${files.join(', ')}`)
-    if (CENSUS_AVAILABLE && listenersAt(appServerSocket) !== 0) throw new ScenarioFailure(`after codexd stop, a listener is still bound at ${appServerSocket}`)
+    if (CENSUS_AVAILABLE && listenerCount(appServerSocket) !== 0) throw new ScenarioFailure(`after codexd stop, a listener is still bound at ${appServerSocket}`)
     return `${tail(stop.stdout, 1)}`
   },
 }
