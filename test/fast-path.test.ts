@@ -47,6 +47,21 @@ describe('hot commands skip oclif', () => {
     }
   })
 
+  test('shell-init prints the same snippet without oclif as with it', async () => {
+    const home = tempHome()
+    try {
+      for (const shell of ['bash', 'zsh', 'fish']) {
+        const fast = await runCodexd(['shell-init', shell], {...home.env, NODE_OPTIONS: FORBID_OCLIF})
+        const slow = await runCodexd(['shell-init', shell], {...home.env, CODEXD_NO_FAST_PATH: '1'})
+        assert.equal(fast.code, 0, fast.stderr)
+        assert.ok(fast.stdout.includes('CODEXD_NO_AUTOSTART'))
+        assert.equal(fast.stdout, slow.stdout)
+      }
+    } finally {
+      home.remove()
+    }
+  })
+
   test('status with nothing running: exit 3 on both paths, same report', async () => {
     const home = tempHome()
     try {

@@ -10,8 +10,12 @@ describe('fast path argument recognition', () => {
     assert.deepEqual(parseHotInvocation(['start', '--server=builtin', '--json']), {command: 'start', json: true, server: 'builtin', timeoutMs: DEFAULT_ENSURE_TIMEOUT_MS})
   })
 
+  test('shell-init with a known shell prints from the fast path', () => {
+    assert.deepEqual(parseHotInvocation(['shell-init', 'zsh']), {command: 'shell-init', shell: 'zsh'})
+  })
+
   test('anything else goes to oclif (help, unknown flags, bad values, other commands)', () => {
-    for (const argv of [['stop'], ['status', '--help'], ['status', '-h'], ['status', '--bogus'], ['status', '--timeout', 'x'], ['status', '--timeout', '0'], ['status', '--server', 'x'], ['start', '--server'], ['start', '--json=yes'], []]) {
+    for (const argv of [['shell-init'], ['shell-init', 'tcsh'], ['shell-init', 'bash', '--write'], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--bogus'], ['status', '--timeout', 'x'], ['status', '--timeout', '0'], ['status', '--server', 'x'], ['start', '--server'], ['start', '--json=yes'], []]) {
       assert.equal(parseHotInvocation(argv), undefined, argv.join(' '))
     }
   })

@@ -3,7 +3,7 @@ import {CodexdCommand} from '../cli/base-command.js'
 import {currentLauncher} from '../shell-init/launcher.js'
 import {writeInitFile} from '../shell-init/init-file.js'
 import {parseShell, SHELLS} from '../shell-init/shells.js'
-import {renderSnippet} from '../shell-init/snippet.js'
+import {printShellInit} from '../cli/hot/shell-init.js'
 
 export default class ShellInit extends CodexdCommand {
   static override summary = 'Print (or write) a shell-profile snippet that starts codexd in the background.'
@@ -24,7 +24,7 @@ export default class ShellInit extends CodexdCommand {
     const {args, flags} = await this.parse(ShellInit)
     const shell = parseShell(args.shell)
     if (!flags.write) {
-      process.stdout.write(renderSnippet(shell, currentLauncher()))
+      printShellInit(shell)
       return
     }
     const written = writeInitFile(shell, currentLauncher())
