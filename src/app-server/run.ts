@@ -19,6 +19,7 @@ export async function runBuiltinAppServer(options: RunAppServerOptions): Promise
     listen,
     lockTimeoutMs: options.lockTimeoutMs,
     onLockWait: (holders) => process.stderr.write(`codexd app-server: waiting for the startup lock at ${paths.startupLock}${holders.length > 0 ? ` (held by pid ${holders.join(', ')})` : ''}\n`),
+    onNotice: (line) => process.stderr.write(`codexd app-server: ${line}\n`),
     onReady: ({socketPath}) => {
       if (socketPath) process.stderr.write(`codexd app-server: listening on unix://${socketPath}\n`)
     },

@@ -6,7 +6,7 @@ import {ensurePrivateDir} from '../home/private-dir.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {bindSocket, type BoundSocket} from '../startup/bind-socket.js'
 import {serializedStartup} from '../startup/serialized-startup.js'
-import {StateDatabase} from '../state/database.js'
+import {describeMovedAside, StateDatabase} from '../state/database.js'
 import type {ListenTarget} from './listen-url.js'
 import type {ServerContext} from './methods.js'
 import {builtinMigrations} from './schema.js'
@@ -22,6 +22,8 @@ export interface BuiltinServerOptions {
   /** Told once the server is ready to serve (after the lock is released). */
   readonly onReady?: (info: {socketPath?: string; prepared: string}) => void
   readonly onLockWait?: (holders: readonly number[]) => void
+  /** Told about something the user should know that is not an error (a corrupt database moved aside). */
+  readonly onNotice?: (line: string) => void
 }
 
 /** A running built-in server. */
@@ -51,6 +53,7 @@ export async function startBuiltinServer(options: BuiltinServerOptions): Promise
     async initState() {
       ensurePrivateDir(paths.codexdDir)
       const {db, report} = await StateDatabase.open(paths.builtinDb, builtinMigrations)
+      if (report.movedAside) options.onNotice?.(describeMovedAside(paths.builtinDb, report.movedAside))
       const run = await db.run('INSERT INTO server_runs (pid, transport, socket_path, started_at) VALUES (?, ?, ?, ?)', [process.pid, listen.kind, endpoint?.canonical ?? null, new Date(startedAt).toISOString()])
       return {db, runId: run.lastID, schemaVersion: report.migratedTo}
     },

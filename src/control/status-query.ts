@@ -42,8 +42,10 @@ async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastEx
     } finally {
       await store.close()
     }
-  } catch {
-    // History is a courtesy: a busy or damaged database must not turn status into an error.
+  } catch (error) {
+    // History is a courtesy: a busy or damaged database must not turn status into an error. A
+    // corrupt one is said, though: the next start moves it aside.
+    if (error instanceof CodexdError && error.code === 'state-corrupt') return {lastExit: null, events: [{at: new Date().toISOString(), kind: 'state-corrupt', message: error.message}]}
     return {lastExit: null, events: []}
   }
 }

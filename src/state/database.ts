@@ -19,6 +19,21 @@ export interface OpenReport {
   readonly movedAside?: string
 }
 
+export interface OpenOptions {
+  readonly busyTimeoutMs?: number
+  /**
+   * Move a corrupt file aside and create a fresh one (the default, for the database's owner).
+   * False for readers (status, logs): a corrupt file is reported (`state-corrupt`, exit 9) and
+   * left for its owner to move aside and report.
+   */
+  readonly repair?: boolean
+}
+
+/** One line saying a corrupt database was moved aside, for stderr, logs and events. */
+export function describeMovedAside(path: string, movedAside: string): string {
+  return `state database ${path} was corrupt; moved it to ${movedAside} and started a fresh one`
+}
+
 /** A small promise wrapper over one sqlite3 connection. */
 export class StateDatabase {
   private constructor(private readonly db: sqlite3.Database, readonly path: string) {}
@@ -27,13 +42,14 @@ export class StateDatabase {
    * Opens (creating) the database at `path` in WAL mode with a busy timeout, applies pending
    * migrations, and moves a corrupt file aside (with a timestamp) instead of dropping it.
    */
-  static async open(path: string, migrations: readonly Migration[], options: {busyTimeoutMs?: number} = {}): Promise<{db: StateDatabase; report: OpenReport}> {
+  static async open(path: string, migrations: readonly Migration[], options: OpenOptions = {}): Promise<{db: StateDatabase; report: OpenReport}> {
     try {
       const db = await StateDatabase.connect(path, options.busyTimeoutMs ?? 5000)
       const report = await db.migrate(migrations)
       return {db, report}
     } catch (error) {
       if (!isCorruption(error)) throw stateError(path, error)
+      if (options.repair === false) throw corruptError(path, error)
       const movedAside = moveAside(path)
       const db = await StateDatabase.connect(path, options.busyTimeoutMs ?? 5000)
       const report = await db.migrate(migrations)
@@ -137,6 +153,11 @@ function moveAside(path: string): string {
     if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix)
   }
   return target
+}
+
+function corruptError(path: string, error: unknown): CodexdError {
+  const detail = error instanceof Error ? error.message : String(error)
+  return new CodexdError('state-corrupt', `state database ${path} is corrupt (${detail}): the next codexd start moves it aside (kept, not deleted) and starts a fresh one`, ExitCode.StateError, {cause: error})
 }
 
 function stateError(path: string, error: unknown): CodexdError {

@@ -6,6 +6,7 @@ import {ExitCode} from '../errors/exit-codes.js'
 import {homePaths, resolveCodexHome, type HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
 import {acquireLock, type HeldLock} from '../lock/flock.js'
+import {describeMovedAside} from '../state/database.js'
 import {faultPoint} from '../testing/fault-points.js'
 import {readSupervisorConfig, type SupervisorConfig} from './config.js'
 import {RotatingLog} from './logger.js'
@@ -39,9 +40,15 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
     const choice = serverChoice(options.server)
     log.line(`supervisor pid ${process.pid} starting for ${paths.home} (server: ${choice})`)
     for (const warning of warnings) log.line(`warning: ${warning}`)
-    store = (await SupervisorStore.open(paths.supervisorDb)).store
+    const opened = await SupervisorStore.open(paths.supervisorDb)
+    store = opened.store
     const spec = await resolveChildSpec(choice)
     await store.beginRun(process.pid, choice)
+    if (opened.report.movedAside) {
+      const message = describeMovedAside(paths.supervisorDb, opened.report.movedAside)
+      log.line(`state-recovered: ${message}`)
+      await store.event('state-recovered', message)
+    }
     for (const reaped of await reapOrphans(store, config.stopGraceMs)) {
       log.line(`orphan-reaped: ${reaped}`)
       await store.event('orphan-reaped', reaped)

@@ -19,6 +19,7 @@ export type EventKind =
   | 'control-dir-recreated'
   | 'orphan-reaped'
   | 'state-cleared'
+  | 'state-recovered'
   | 'error'
 
 export interface EventRow {
@@ -73,7 +74,7 @@ export class SupervisorStore {
 
   /** Opens an existing database without migrating (status, logs --events); undefined when it has no tables yet. */
   static async openForReading(path: string): Promise<SupervisorStore | undefined> {
-    const {db} = await StateDatabase.open(path, [])
+    const {db} = await StateDatabase.open(path, [], {repair: false})
     const version = await db.get<{user_version: number}>('PRAGMA user_version')
     if ((version?.user_version ?? 0) < supervisorMigrations.length) {
       await db.close()
