@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
 import {tempHome} from './support/home.js'
-import {killAllStarted, runCodexd, trackPid} from './support/processes.js'
+import {startBuiltinServer} from './support/builtin-server.js'
+import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid} from './support/processes.js'
 
 /** A module hook that makes any import of @oclif/core fail: proves a command did not load it. */
 const FORBID_OCLIF = `--import=data:text/javascript,${encodeURIComponent(`
@@ -58,6 +59,23 @@ describe('hot commands skip oclif', () => {
         assert.equal(fast.stdout, slow.stdout)
       }
     } finally {
+      home.remove()
+    }
+  })
+
+  test('proxy --jsonl carries a session without loading oclif', async () => {
+    const home = tempHome()
+    const server = await startBuiltinServer(home)
+    try {
+      const proxy = spawnCodexd(['proxy', '--jsonl'], {...home.env, NODE_OPTIONS: FORBID_OCLIF}, {stdio: ['pipe', 'pipe', 'pipe']})
+      proxy.stdin!.end('{"id":1,"method":"initialize","params":{"clientInfo":{"name":"t"}}}\n{"id":2,"method":"codexd/echo","params":[1]}\n')
+      const result = await finished(proxy)
+      assert.equal(result.code, 0, result.stderr)
+      const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line))
+      assert.match(lines[0].result.userAgent, /^codexd-builtin\//)
+      assert.deepEqual(lines[1], {id: 2, result: [1]})
+    } finally {
+      killGroup(server.child.pid)
       home.remove()
     }
   })

@@ -14,8 +14,13 @@ describe('fast path argument recognition', () => {
     assert.deepEqual(parseHotInvocation(['shell-init', 'zsh']), {command: 'shell-init', shell: 'zsh'})
   })
 
+  test('proxy flags', () => {
+    assert.deepEqual(parseHotInvocation(['proxy']), {command: 'proxy', sock: undefined, autostart: false, server: undefined, waitTimeoutMs: 30_000, jsonl: false})
+    assert.deepEqual(parseHotInvocation(['proxy', '--sock', '/s', '--jsonl', '--autostart', '--server=builtin', '--wait-timeout', '0']), {command: 'proxy', sock: '/s', autostart: true, server: 'builtin', waitTimeoutMs: 0, jsonl: true})
+  })
+
   test('anything else goes to oclif (help, unknown flags, bad values, other commands)', () => {
-    for (const argv of [['shell-init'], ['shell-init', 'tcsh'], ['shell-init', 'bash', '--write'], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--bogus'], ['status', '--timeout', 'x'], ['status', '--timeout', '0'], ['status', '--server', 'x'], ['start', '--server'], ['start', '--json=yes'], []]) {
+    for (const argv of [['shell-init'], ['shell-init', 'tcsh'], ['shell-init', 'bash', '--write'], ['stop'], ['status', '--help'], ['status', '-h'], ['status', '--bogus'], ['status', '--timeout', 'x'], ['status', '--timeout', '0'], ['status', '--server', 'x'], ['start', '--server'], ['proxy', '--wait-timeout', '-1'], ['proxy', '--jsonl=1'], ['proxy', 'extra'], ['status', '--timeout', '1.5'], ['start', '--json=yes'], []]) {
       assert.equal(parseHotInvocation(argv), undefined, argv.join(' '))
     }
   })

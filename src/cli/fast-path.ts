@@ -1,3 +1,4 @@
+import {parseArgs} from 'node:util'
 import {reportError} from './report-error.js'
 
 /** The plain forms of the hot commands that the fast path answers itself. */
@@ -5,41 +6,68 @@ export type HotInvocation =
   | {readonly command: 'status'; readonly json: boolean; readonly timeoutMs: number}
   | {readonly command: 'start'; readonly json: boolean; readonly server: string | undefined; readonly timeoutMs: number}
   | {readonly command: 'shell-init'; readonly shell: string}
+  | {readonly command: 'proxy'; readonly sock: string | undefined; readonly autostart: boolean; readonly server: string | undefined; readonly waitTimeoutMs: number; readonly jsonl: boolean}
 
-/** bin/run.js offers only these commands to the fast path: keep its list in step with this file. */
-const SHELLS_PRINTED_FAST = ['bash', 'zsh', 'fish']
-
+// Defaults shared with the oclif commands (the tests compare the two paths).
 const DEFAULT_STATUS_TIMEOUT_MS = 5000
 /** Must equal DEFAULT_ENSURE_TIMEOUT_MS (src/ensure): not imported, so `status` never loads ensure. */
 const DEFAULT_START_TIMEOUT_MS = 60_000
+const DEFAULT_PROXY_WAIT_MS = 30_000
+const SHELLS_PRINTED_FAST = ['bash', 'zsh', 'fish']
+
+const flag = {
+  boolean: {type: 'boolean'},
+  string: {type: 'string'},
+} as const
+
+/** Strictly parses `args` against `options`; undefined for anything unknown or malformed. */
+function parseFlags<T extends Record<string, {type: 'boolean' | 'string'}>>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({args: [...args], options, strict: true, allowPositionals: false}).values
+  } catch {
+    return undefined
+  }
+}
+
+/** A whole number >= `min`, the default when absent, NaN (refused) when malformed. */
+function integer(value: string | boolean | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  const parsed = Number(value)
+  return typeof value === 'string' && /^\d+$/.test(value) && parsed >= min ? parsed : Number.NaN
+}
 
 /**
- * Recognizes `status [--json] [--timeout N]`, `start [--json] [--server S] [--timeout N]` (also
- * `--flag=value`) and `shell-init bash|zsh|fish` (the `eval "$(codexd shell-init bash)"` form
- * runs at every shell start). Anything else (help, unknown or malformed flags, `--write`) is
+ * Recognizes the plain forms of the commands that run often or from profiles and scripts:
+ * `status [--json] [--timeout N]`, `start [--json] [--server S] [--timeout N]`,
+ * `shell-init bash|zsh|fish`, and `proxy [--sock P] [--autostart] [--server S]
+ * [--wait-timeout N] [--jsonl]`. Anything else (help, unknown or malformed flags, `--write`) is
  * undefined: oclif handles it, with its usual messages.
  */
 export function parseHotInvocation(argv: readonly string[]): HotInvocation | undefined {
   const [command, ...rest] = argv
-  if (command === 'shell-init') return rest.length === 1 && SHELLS_PRINTED_FAST.includes(rest[0]) ? {command, shell: rest[0]} : undefined
-  if (command !== 'status' && command !== 'start') return undefined
-  let json = false
-  let server: string | undefined
-  let timeoutMs = command === 'status' ? DEFAULT_STATUS_TIMEOUT_MS : DEFAULT_START_TIMEOUT_MS
-  for (let i = 0; i < rest.length; i++) {
-    const [flag, inline] = rest[i].startsWith('--') && rest[i].includes('=') ? [rest[i].slice(0, rest[i].indexOf('=')), rest[i].slice(rest[i].indexOf('=') + 1)] : [rest[i], undefined]
-    const value = () => inline ?? rest[++i]
-    if (flag === '--json' && inline === undefined) json = true
-    else if (flag === '--timeout') {
-      const parsed = Number(value())
-      if (!Number.isInteger(parsed) || parsed < 1) return undefined
-      timeoutMs = parsed
-    } else if (flag === '--server' && command === 'start') {
-      server = value()
-      if (!server) return undefined
-    } else return undefined
+  switch (command) {
+    case 'shell-init':
+      return rest.length === 1 && SHELLS_PRINTED_FAST.includes(rest[0]) ? {command, shell: rest[0]} : undefined
+    case 'status': {
+      const values = parseFlags(rest, {json: flag.boolean, timeout: flag.string})
+      const timeoutMs = integer(values?.timeout, DEFAULT_STATUS_TIMEOUT_MS, 1)
+      return values && !Number.isNaN(timeoutMs) ? {command, json: values.json === true, timeoutMs} : undefined
+    }
+    case 'start': {
+      const values = parseFlags(rest, {json: flag.boolean, server: flag.string, timeout: flag.string})
+      const timeoutMs = integer(values?.timeout, DEFAULT_START_TIMEOUT_MS, 1)
+      if (!values || Number.isNaN(timeoutMs) || values.server === '') return undefined
+      return {command, json: values.json === true, server: values.server as string | undefined, timeoutMs}
+    }
+    case 'proxy': {
+      const values = parseFlags(rest, {sock: flag.string, autostart: flag.boolean, server: flag.string, 'wait-timeout': flag.string, jsonl: flag.boolean})
+      const waitTimeoutMs = integer(values?.['wait-timeout'], DEFAULT_PROXY_WAIT_MS, 0)
+      if (!values || Number.isNaN(waitTimeoutMs)) return undefined
+      return {command, sock: values.sock as string | undefined, autostart: values.autostart === true, server: values.server as string | undefined, waitTimeoutMs, jsonl: values.jsonl === true}
+    }
+    default:
+      return undefined
   }
-  return command === 'status' ? {command, json, timeoutMs} : {command, json, server, timeoutMs}
 }
 
 /**
@@ -51,9 +79,16 @@ export async function runFastPath(argv: readonly string[]): Promise<number | und
   if (!invocation) return undefined
   try {
     // Each command loads only its own modules: `status` never pays for the start path.
-    if (invocation.command === 'shell-init') return (await import('./hot/shell-init.js')).printShellInit(invocation.shell)
-    if (invocation.command === 'status') return await (await import('./hot/status.js')).runStatus(invocation)
-    return await (await import('./hot/start.js')).runStart(invocation)
+    switch (invocation.command) {
+      case 'shell-init':
+        return (await import('./hot/shell-init.js')).printShellInit(invocation.shell)
+      case 'status':
+        return await (await import('./hot/status.js')).runStatus(invocation)
+      case 'start':
+        return await (await import('./hot/start.js')).runStart(invocation)
+      case 'proxy':
+        return await (await import('./hot/proxy.js')).runProxyCommand(invocation)
+    }
   } catch (error) {
     const code = reportError(error)
     if (code === undefined) throw error

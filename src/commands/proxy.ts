@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
-import {runProxy} from '../proxy/run-proxy.js'
+import {runProxyCommand} from '../cli/hot/proxy.js'
 
 export default class Proxy extends CodexdCommand {
   static override summary = 'Attach stdio to the app-server socket (byte-compatible with `codex app-server proxy`).'
@@ -20,7 +20,6 @@ export default class Proxy extends CodexdCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Proxy)
-    await runProxy({sock: flags.sock, autostart: flags.autostart, server: flags.server, waitTimeoutMs: flags['wait-timeout'], jsonl: flags.jsonl})
-    process.exit(0)
+    await runProxyCommand({sock: flags.sock, autostart: flags.autostart, server: flags.server, waitTimeoutMs: flags['wait-timeout'], jsonl: flags.jsonl})
   }
 }

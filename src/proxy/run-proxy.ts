@@ -6,8 +6,6 @@ import {homePaths, resolveCodexHome} from '../home/codex-home.js'
 import {autostart} from './autostart.js'
 import {bridgeBytes} from './byte-bridge.js'
 import {connectUnix} from './connect-unix.js'
-import {runJsonlProxy} from './jsonl/jsonl-proxy.js'
-import {openWebSocket} from './jsonl/open-websocket.js'
 import {waitForServer} from './wait-for-server.js'
 
 export interface ProxyOptions {
@@ -49,6 +47,8 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
 
   try {
     if (options.jsonl) {
+      // Loaded only in this mode: byte mode never pays for ws.
+      const [{runJsonlProxy}, {openWebSocket}] = await Promise.all([import('./jsonl/jsonl-proxy.js'), import('./jsonl/open-websocket.js')])
       const end = await runJsonlProxy({
         socket,
         connect: () => waitForServer(() => openWebSocket(socket, ATTEMPT_TIMEOUT_MS), wait),
