@@ -1,6 +1,7 @@
 /**
  * Rows 5 and 6: the proxy against a direct socket connection (and against `codex app-server
- * proxy` when installed), all on the same built-in app-server of a running supervisor:
+ * proxy` when installed, and `socat - UNIX-CONNECT:` when on PATH: a minimal C relay, the floor
+ * of any stdio relay), all on the same built-in app-server of a running supervisor:
  * - bulk: `codexd/echo` requests with a 1 MiB payload, 4 in flight, MiB of payload echoed per
  *   second (each MiB crosses the proxy twice); median of interleaved rounds;
  * - round trip: sequential small `codexd/echo` requests, p50 and p99 (rounds interleaved, pooled);
@@ -13,7 +14,7 @@ import {connect, createServer} from 'node:net'
 import {join} from 'node:path'
 import {connectPathFor} from '../../dist/home/socket-path.js'
 import {startSupervisor, tempHome} from '../lib/homes.mjs'
-import {CODEXD_BIN, spawnTracked} from '../lib/procs.mjs'
+import {CODEXD_BIN, run, spawnTracked} from '../lib/procs.mjs'
 import {Rpc} from '../lib/rpc.mjs'
 import {fmt, median, msSince, quantile, ratio} from '../lib/stats.mjs'
 
@@ -28,6 +29,8 @@ export async function proxyBench({codex, log, bulkMiB, rttCount, rounds}) {
   // Each proxy's command line for a socket (codexd's default socket is the home's own).
   const proxies = {codexd: (sock) => [process.execPath, [CODEXD_BIN, 'proxy', ...(sock ? ['--sock', sock] : [])]]}
   if (codex) proxies.codex = (sock = connectPathFor(socket)) => [codex.bin, ['app-server', 'proxy', '--sock', sock]]
+  if ((await run('socat', ['-V']).catch(() => ({code: 1}))).code === 0) proxies.socat = (sock = connectPathFor(socket)) => ['socat', ['-', `UNIX-CONNECT:${sock}`]]
+  const peers = {codex: `codex ${codex?.version} app-server proxy`, socat: 'socat (C relay)'}
 
   const clients = {direct: await Rpc.direct(socket)}
   for (const [name, command] of Object.entries(proxies)) {
@@ -53,15 +56,18 @@ export async function proxyBench({codex, log, bulkMiB, rttCount, rounds}) {
   const rows = []
   const direct = median(bulk.direct)
   const ours = median(bulk.codexd)
+  const others = Object.keys(proxies).filter((name) => name !== 'codexd')
   rows.push({what: 'proxy bulk echo throughput, codexd proxy vs direct', codexd: fmt(ours, 'MiB/s', 0), baseline: `${fmt(direct, 'MiB/s', 0)} direct`, ratio: ratio(ours, direct), goal: `>= ${THROUGHPUT_GOAL}x`, met: ratio(ours, direct) >= THROUGHPUT_GOAL})
-  if (codex) rows.push({what: `proxy bulk echo throughput, codexd proxy vs codex ${codex.version} app-server proxy`, codexd: fmt(ours, 'MiB/s', 0), baseline: `${fmt(median(bulk.codex), 'MiB/s', 0)} codex proxy`, ratio: ratio(ours, median(bulk.codex)), goal: 'peer', met: undefined})
-  rows.push({what: 'raw 256 MiB stream, codexd proxy vs direct', codexd: fmt(median(raw.codexd), 'MiB/s', 0), baseline: `${fmt(median(raw.direct), 'MiB/s', 0)} direct`, ratio: ratio(median(raw.codexd), median(raw.direct)), goal: 'info', met: undefined})
-  if (codex) rows.push({what: `raw 256 MiB stream, codex ${codex.version} app-server proxy vs direct`, codexd: fmt(median(raw.codex), 'MiB/s', 0), baseline: `${fmt(median(raw.direct), 'MiB/s', 0)} direct`, ratio: ratio(median(raw.codex), median(raw.direct)), goal: 'peer', met: undefined})
+  for (const name of others) rows.push({what: `proxy bulk echo throughput, ${peers[name]} vs direct`, codexd: fmt(median(bulk[name]), 'MiB/s', 0), baseline: `${fmt(direct, 'MiB/s', 0)} direct`, ratio: ratio(median(bulk[name]), direct), goal: 'peer', met: undefined})
+  for (const name of ['codexd', ...others]) {
+    const label = name === 'codexd' ? 'codexd proxy' : peers[name]
+    rows.push({what: `raw 256 MiB stream, ${label} vs direct`, codexd: fmt(median(raw[name]), 'MiB/s', 0), baseline: `${fmt(median(raw.direct), 'MiB/s', 0)} direct`, ratio: ratio(median(raw[name]), median(raw.direct)), goal: name === 'codexd' ? 'info' : 'peer', met: undefined})
+  }
   for (const [label, q] of [['p50', 0.5], ['p99', 0.99]]) {
     const value = quantile(rtt.codexd, q)
     const base = quantile(rtt.direct, q)
     rows.push({what: `echo round trip ${label}, codexd proxy vs direct (${rtt.codexd.length} requests)`, codexd: fmt(value, 'ms', 3), baseline: `${fmt(base, 'ms', 3)} direct`, ratio: ratio(value, base), goal: `<= ${RTT_GOAL}x`, met: ratio(value, base) <= RTT_GOAL})
-    if (codex) rows.push({what: `echo round trip ${label}, codex ${codex.version} app-server proxy vs direct`, codexd: fmt(quantile(rtt.codex, q), 'ms', 3), baseline: `${fmt(base, 'ms', 3)} direct`, ratio: ratio(quantile(rtt.codex, q), base), goal: 'peer', met: undefined})
+    for (const name of others) rows.push({what: `echo round trip ${label}, ${peers[name]} vs direct`, codexd: fmt(quantile(rtt[name], q), 'ms', 3), baseline: `${fmt(base, 'ms', 3)} direct`, ratio: ratio(quantile(rtt[name], q), base), goal: 'peer', met: undefined})
   }
   return rows
 }

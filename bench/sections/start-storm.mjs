@@ -17,6 +17,11 @@ import {availableParallelism} from 'node:os'
 const GOAL = 1.5
 const CALLERS = 32
 
+/** Starts `count` bare `node -e 0` at once from one bash: the floor of any 32 Node callers. */
+const BARE = `for i in $(seq "$2"); do "$1" -e 0 & done
+wait
+times`
+
 /** Starts `count` callers at once from one bash; waits for all; reports their CPU time. */
 const LAUNCH = `
 node="$1"; entry="$2"; server="$3"; out="$4"; count="$5"
@@ -34,6 +39,7 @@ export async function startStorm({codex, log, note, reps}) {
     const wall = {cold: [], storm: []}
     const cpu = {cold: [], storm: []}
     const tail = {ready: [], first: [], last: []}
+    const bare = {wall: [], cpu: []}
     for (let i = 0; i < count; i++) {
       for (const [kind, callers] of [['cold', 1], ['storm', CALLERS]]) {
         const home = tempHome(`codexd-bench-${kind}-`, extraEnv)
@@ -49,12 +55,15 @@ export async function startStorm({codex, log, note, reps}) {
         }
         await stopHome(home)
       }
+      const floor = await run('bash', ['-c', BARE, 'bare', process.execPath, String(CALLERS)])
+      bare.wall.push(floor.ms)
+      bare.cpu.push(childrenCpuMs(floor.stdout))
     }
     const value = median(wall.storm)
     const base = median(wall.cold)
     rows.push({what: `${CALLERS} concurrent codexd start, empty home (${label}), wall, median of ${count}`, codexd: fmt(value, 'ms'), baseline: `${fmt(base, 'ms')} one cold start`, ratio: ratio(value, base), goal: `<= ${GOAL}x`, met: ratio(value, base) <= GOAL})
     const cores = availableParallelism()
-    note(`start storm (${label}): the ${CALLERS} callers used ${fmt(median(cpu.storm), 'ms', 0)} of CPU (one cold caller: ${fmt(median(cpu.cold), 'ms', 0)}); on ${cores} cores that alone is >= ${fmt(median(cpu.storm) / cores, 'ms', 0)} of wall time; the child answered initialize at +${fmt(median(tail.ready), 'ms', 0)}, the first caller exited at +${fmt(median(tail.first), 'ms', 0)}, the last at +${fmt(median(tail.last), 'ms', 0)}`)
+    note(`start storm (${label}): the ${CALLERS} callers used ${fmt(median(cpu.storm), 'ms', 0)} of CPU (one cold caller: ${fmt(median(cpu.cold), 'ms', 0)}); on ${cores} cores that alone is >= ${fmt(median(cpu.storm) / cores, 'ms', 0)} of wall time; the child answered initialize at +${fmt(median(tail.ready), 'ms', 0)}, the first caller exited at +${fmt(median(tail.first), 'ms', 0)}, the last at +${fmt(median(tail.last), 'ms', 0)}. ${CALLERS} concurrent bare \`node -e 0\` take ${fmt(median(bare.wall), 'ms', 0)} wall, ${fmt(median(bare.cpu), 'ms', 0)} CPU`)
   }
   return rows
 }
