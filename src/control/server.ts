@@ -16,6 +16,9 @@ export interface HandlerResult {
 
 export type ControlHandler = (request: ControlRequest) => Promise<HandlerResult>
 
+/** How long a refused connection may stay open for its peer to read the answer. */
+const HANG_UP_GRACE_MS = 1000
+
 const REQUEST_TYPES: readonly ControlRequestType[] = ['ping', 'status', 'stop', 'restart', 'start']
 
 /** A listening control socket. */
@@ -57,22 +60,39 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
   }
 }
 
+/**
+ * Answers each request line in the order received (one at a time per connection, so pipelined
+ * requests get their answers in order). A line over MAX_CONTROL_LINE_BYTES gets an error and the
+ * connection is dropped: a client that keeps sending must not make the supervisor buffer it.
+ */
 function serveConnection(socket: Socket, handler: ControlHandler): void {
   let buffer = ''
+  let answered = Promise.resolve()
   socket.setEncoding('utf8')
-  socket.on('data', (chunk: string) => {
+  const onData = (chunk: string) => {
     buffer += chunk
-    if (buffer.length > MAX_CONTROL_LINE_BYTES) {
-      reply(socket, {ok: false, error: 'request line too long', code: 'bad-request'})
-      socket.end()
-      return
-    }
     for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
       const line = buffer.slice(0, end)
       buffer = buffer.slice(end + 1)
-      if (line.trim() !== '') void answer(socket, line, handler)
+      if (line.trim() !== '') answered = answered.then(() => answer(socket, line, handler))
     }
-  })
+    if (buffer.length > MAX_CONTROL_LINE_BYTES) {
+      socket.off('data', onData)
+      buffer = ''
+      answered = answered.then(() => reply(socket, {ok: false, error: 'request line too long', code: 'bad-request'}, () => hangUp(socket)))
+    }
+  }
+  socket.on('data', onData)
+}
+
+/**
+ * Ends the connection without reading more: the peer gets the answer and end of input; one that
+ * keeps sending is stopped by back-pressure and cut off after a grace second.
+ */
+function hangUp(socket: Socket): void {
+  socket.end()
+  socket.pause()
+  setTimeout(() => socket.destroy(), HANG_UP_GRACE_MS).unref()
 }
 
 async function answer(socket: Socket, line: string, handler: ControlHandler): Promise<void> {

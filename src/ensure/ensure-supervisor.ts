@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
+import {serverChoice} from '../children/child-spec.js'
 import {CODEXD_ENTRY} from '../children/codexd-entry.js'
 import {controlRequest} from '../control/client.js'
 import {CodexdError} from '../errors/codexd-error.js'
@@ -47,6 +48,7 @@ interface PingAnswer {
  * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
  */
 export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
+  serverChoice(options.server) // a usage error (an empty --server) before anything is spawned
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
   const progress = options.onProgress ?? (() => {})
   const first = await ping(paths)
