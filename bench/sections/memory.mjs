@@ -8,6 +8,9 @@
  * - `proxySessions` sessions through `codexd proxy --autostart` (a supervisor ping, then a byte
  *   bridge to the child), 5 at a time.
  * "No growth": the second batch leaves the supervisor within 2 MB of where the first left it.
+ *
+ * What-if rows (informational): the same with the supervisor (and, through NODE_OPTIONS, every
+ * codexd process of that home) under a small V8 heap and no JIT, to show what the flags buy.
  */
 import {readFileSync} from 'node:fs'
 import {connect} from 'node:net'
@@ -20,14 +23,19 @@ import {once} from 'node:events'
 
 const LIMIT_MB = 60
 const GROWTH_MB = 2
+/** V8 flags for the what-if rows (allowed in NODE_OPTIONS; --lite-mode is not). */
+const WHAT_IF_FLAGS = '--max-old-space-size=16 --max-semi-space-size=1 --jitless'
 
-export async function memory({codex, log, sessions, proxySessions}) {
+export async function memory({codex, log, note, sessions, proxySessions}) {
   const rows = []
-  const servers = [['builtin', {}]]
-  if (codex) servers.push([`codex ${codex.version}`, {CODEXD_CODEX_BIN: codex.bin}])
-  for (const [label, extraEnv] of servers) {
+  const servers = [['builtin', {}, 'builtin']]
+  if (codex) servers.push([`codex ${codex.version}`, {CODEXD_CODEX_BIN: codex.bin}, 'codex'])
+  servers.push(['builtin child; what-if: small heap, no JIT', {NODE_OPTIONS: WHAT_IF_FLAGS}, 'builtin'])
+  note(`memory what-if row: every codexd process of that home ran with NODE_OPTIONS='${WHAT_IF_FLAGS}'`)
+  for (const [label, extraEnv, server] of servers) {
+    const whatIf = 'NODE_OPTIONS' in extraEnv
     const home = tempHome('codexd-bench-mem-', extraEnv)
-    const report = await startSupervisor(home, label === 'builtin' ? 'builtin' : 'codex')
+    const report = await startSupervisor(home, server)
     const pids = {supervisor: report.supervisor.pid, child: report.child.pid}
     await new Promise((resolve) => setTimeout(resolve, 1000)) // let start-up garbage settle
     const idle = rss(pids)
@@ -41,6 +49,10 @@ export async function memory({codex, log, sessions, proxySessions}) {
       after.push(rss(pids))
     }
     const growth = after[1].supervisor - after[0].supervisor
+    if (whatIf) {
+      rows.push({what: `supervisor RSS idle / ${sessions} / ${2 * sessions} sessions (${label})`, codexd: `${fmt(idle.supervisor, 'MB')} / ${fmt(after[0].supervisor, 'MB')} / ${fmt(after[1].supervisor, 'MB')}`, baseline: '-', ratio: Number.NaN, goal: 'what-if', met: undefined})
+      continue
+    }
     rows.push({what: `supervisor RSS idle (${label} child)`, codexd: fmt(idle.supervisor, 'MB'), baseline: '-', ratio: Number.NaN, goal: `< ${LIMIT_MB} MB`, met: idle.supervisor < LIMIT_MB})
     rows.push({what: `supervisor RSS after ${sessions} sessions (${label} child)`, codexd: fmt(after[0].supervisor, 'MB'), baseline: `${fmt(idle.supervisor, 'MB')} idle`, ratio: after[0].supervisor / idle.supervisor, goal: `< ${LIMIT_MB} MB`, met: after[0].supervisor < LIMIT_MB})
     rows.push({what: `supervisor RSS growth, sessions ${sessions} -> ${2 * sessions} (${label} child)`, codexd: `${growth >= 0 ? '+' : ''}${fmt(growth, 'MB')}`, baseline: `${fmt(after[1].supervisor, 'MB')} after ${2 * sessions}`, ratio: Number.NaN, goal: `no growth (< ${GROWTH_MB} MB)`, met: growth < GROWTH_MB})
