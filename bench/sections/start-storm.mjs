@@ -38,7 +38,7 @@ export async function startStorm({codex, log, note, reps}) {
     log(`start storm (${label}): ${count} x (one cold start, ${CALLERS} concurrent starts), fresh homes`)
     const wall = {cold: [], storm: []}
     const cpu = {cold: [], storm: []}
-    const tail = {ready: [], first: [], last: []}
+    const tail = {supervisor: [], spawn: [], ready: [], first: [], last: []}
     const bare = {wall: [], cpu: []}
     for (let i = 0; i < count; i++) {
       for (const [kind, callers] of [['cold', 1], ['storm', CALLERS]]) {
@@ -49,6 +49,9 @@ export async function startStorm({codex, log, note, reps}) {
         cpu[kind].push(childrenCpuMs(result.stdout))
         const {readyAt, exits} = await checkOutcome(home, callers)
         if (kind === 'storm') {
+          const log = readFileSync(home.paths.supervisorLog, 'utf8')
+          tail.supervisor.push(logTime(log, / supervisor pid \d+ starting/) - startedAt)
+          tail.spawn.push(logTime(log, / spawn: spawned /) - startedAt)
           tail.ready.push(readyAt - startedAt)
           tail.first.push(Math.min(...exits) - startedAt)
           tail.last.push(Math.max(...exits) - startedAt)
@@ -63,7 +66,7 @@ export async function startStorm({codex, log, note, reps}) {
     const base = median(wall.cold)
     rows.push({what: `${CALLERS} concurrent codexd start, empty home (${label}), wall, median of ${count}`, codexd: fmt(value, 'ms'), baseline: `${fmt(base, 'ms')} one cold start`, ratio: ratio(value, base), goal: `<= ${GOAL}x`, met: ratio(value, base) <= GOAL})
     const cores = availableParallelism()
-    note(`start storm (${label}): the ${CALLERS} callers used ${fmt(median(cpu.storm), 'ms', 0)} of CPU (one cold caller: ${fmt(median(cpu.cold), 'ms', 0)}); on ${cores} cores that alone is >= ${fmt(median(cpu.storm) / cores, 'ms', 0)} of wall time; the child answered initialize at +${fmt(median(tail.ready), 'ms', 0)}, the first caller exited at +${fmt(median(tail.first), 'ms', 0)}, the last at +${fmt(median(tail.last), 'ms', 0)}. ${CALLERS} concurrent bare \`node -e 0\` take ${fmt(median(bare.wall), 'ms', 0)} wall, ${fmt(median(bare.cpu), 'ms', 0)} CPU`)
+    note(`start storm (${label}): the ${CALLERS} callers used ${fmt(median(cpu.storm), 'ms', 0)} of CPU (one cold caller: ${fmt(median(cpu.cold), 'ms', 0)}); on ${cores} cores that alone is >= ${fmt(median(cpu.storm) / cores, 'ms', 0)} of wall time; the supervisor logged its start at +${fmt(median(tail.supervisor), 'ms', 0)} and spawned the child at +${fmt(median(tail.spawn), 'ms', 0)}, which answered initialize at +${fmt(median(tail.ready), 'ms', 0)}, the first caller exited at +${fmt(median(tail.first), 'ms', 0)}, the last at +${fmt(median(tail.last), 'ms', 0)}. ${CALLERS} concurrent bare \`node -e 0\` take ${fmt(median(bare.wall), 'ms', 0)} wall, ${fmt(median(bare.cpu), 'ms', 0)} CPU`)
   }
   return rows
 }
@@ -85,6 +88,12 @@ async function checkOutcome(home, callers) {
   const report = await statusOf(home)
   if (supervisors.size !== 1 || report?.state !== 'running') throw new Error(`${callers} starts on ${home.home}: ${supervisors.size} supervisors, state ${report?.state}`)
   return {readyAt: Date.parse(report.child.readyAt), exits}
+}
+
+/** Epoch ms of the first supervisor log line matching `pattern` (lines start with an ISO time). */
+function logTime(log, pattern) {
+  const line = log.split('\n').find((text) => pattern.test(text))
+  return line ? Date.parse(line.slice(0, line.indexOf(' '))) : Number.NaN
 }
 
 /** user + sys of the waited-for children, from bash's `times` (second line: "0m1.234s 0m0.567s"). */
