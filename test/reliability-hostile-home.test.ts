@@ -149,14 +149,19 @@ describe('hostile and broken homes, through the CLI', () => {
     /** A home whose socket paths exceed 107 bytes, with its short-path directory under a private XDG_RUNTIME_DIR. */
     function longHome(): {made: SupervisedHome; env: NodeJS.ProcessEnv; shortDir: string; bindPath: string} {
       const made = home()
-      const longHome = join(made.home, 'l'.repeat(60), 'o'.repeat(40))
-      mkdirSync(longHome, {recursive: true, mode: 0o700})
+      const deep = join(made.home, 'l'.repeat(60), 'o'.repeat(40))
+      mkdirSync(deep, {recursive: true, mode: 0o700})
       const runtime = mkdtempSync('/tmp/cxr-')
-      const env = {...made.env, CODEX_HOME: longHome, XDG_RUNTIME_DIR: runtime}
-      const canonical = join(longHome, 'app-server-control', 'app-server-control.sock')
+      const env = {...made.env, CODEX_HOME: deep, XDG_RUNTIME_DIR: runtime}
+      const canonical = join(deep, 'app-server-control', 'app-server-control.sock')
       assert.ok(Buffer.byteLength(canonical) > MAX_SOCKET_PATH_BYTES)
       const bindPath = planSocketEndpoint(canonical, env).bindPath
-      after(() => rmSync(runtime, {recursive: true, force: true}))
+      after(async () => {
+        // The home's own cleanup knows only the short CODEX_HOME: stop what runs on the long one.
+        await runCodexd(['stop', '--grace', '500'], env).catch(() => {})
+        for (const {pid} of homeProcesses(deep)) process.kill(pid, 'SIGKILL')
+        rmSync(runtime, {recursive: true, force: true})
+      })
       return {made, env, shortDir: dirname(bindPath), bindPath}
     }
 

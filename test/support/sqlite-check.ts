@@ -23,18 +23,19 @@ export async function checkDatabase(path: string): Promise<DatabaseCheck> {
   }))
 }
 
-/** Runs one query on `path` with a plain connection (for counting rows). */
-export function queryDatabase<T>(path: string, sql: string): Promise<T[]> {
-  return withRawDatabase(path, (all) => all<T>(sql))
+/** Runs one statement on `path` with a plain connection (counting rows; 'readwrite' to seed data). */
+export function queryDatabase<T>(path: string, sql: string, mode: 'readonly' | 'readwrite' = 'readonly'): Promise<T[]> {
+  return withRawDatabase(path, (all) => all<T>(sql), mode)
 }
 
 type All = <T>(sql: string) => Promise<T[]>
 
-async function withRawDatabase<R>(path: string, work: (all: All) => Promise<R>): Promise<R> {
+async function withRawDatabase<R>(path: string, work: (all: All) => Promise<R>, mode: 'readonly' | 'readwrite' = 'readwrite'): Promise<R> {
   if (!existsSync(path)) throw new Error(`no database at ${path}`)
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened = new sqlite3.Database(path, sqlite3.OPEN_READWRITE, (error) => (error ? reject(error) : resolve(opened)))
+    const opened = new sqlite3.Database(path, mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE, (error) => (error ? reject(error) : resolve(opened)))
   })
+  db.configure('busyTimeout', 5000)
   const all: All = <T>(sql: string) => new Promise<T[]>((resolve, reject) => db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows as T[]))))
   try {
     return await work(all)

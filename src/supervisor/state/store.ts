@@ -86,6 +86,8 @@ export class SupervisorStore {
   async beginRun(pid: number, server: string): Promise<number> {
     const {lastID} = await this.db.run('INSERT INTO supervisor_runs (pid, server, started_at) VALUES (?, ?, ?)', [pid, server, now()])
     this.runId = lastID
+    // Runs are often shorter than the 100 events between prunes: prune at every start too.
+    await this.pruneEvents()
     return lastID
   }
 
@@ -112,7 +114,12 @@ export class SupervisorStore {
   /** Appends an event (pruning old ones now and then). */
   async event(kind: EventKind, message: string, spawnId: number | null = null): Promise<void> {
     await this.db.run('INSERT INTO events (run_id, spawn_id, at, kind, message) VALUES (?, ?, ?, ?, ?)', [this.runId, spawnId, now(), kind, message])
-    if (++this.written % 100 === 0) await this.db.run('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?', [EVENTS_KEPT])
+    if (++this.written % 100 === 0) await this.pruneEvents()
+  }
+
+  /** Keeps the newest EVENTS_KEPT events. */
+  private async pruneEvents(): Promise<void> {
+    await this.db.run('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?', [EVENTS_KEPT])
   }
 
   /** The newest `limit` events, oldest first. */
