@@ -5,7 +5,7 @@ import type {HomePaths} from '../src/home/codex-home.js'
 import {lockHolderPids} from './support/lock-holders.js'
 import {finished, killGroup, runCodexd, spawnCodexd, trackPid, waitFor} from './support/processes.js'
 import {checkDatabase} from './support/sqlite-check.js'
-import {homeProcesses, status, supervisedHome, waitGone, type SupervisedHome} from './support/supervisor-home.js'
+import {fixtureCommand, homeProcesses, isRunning, status, supervisedHome, waitForStatus, waitGone, type SupervisedHome} from './support/supervisor-home.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
 
@@ -76,6 +76,40 @@ describe('kill -9 of codexd start and of the supervisor at each startup phase', 
 
     delete home.env.CODEXD_TEST_FAULT
     await assertNextStartServes(home)
+  })
+})
+
+describe('kill -9 of the supervisor while it holds app-server-startup.lock for a lock-unaware child', () => {
+  const home = supervisedHome(fixtureCommand('never-bind'), {CODEXD_READY_TIMEOUT_MS: '120000'})
+  after(() => home.cleanup())
+
+  test('the kernel releases the lock; the next start reaps the orphaned child and serves', async () => {
+    const start = spawnCodexd(['start', '--timeout', '120000'], home.env)
+    const startOutput = finished(start)
+    const starting = await waitForStatus(home.env, (report) => report.child?.state === 'starting' && report.child.pid !== null, 'the child to be spawned')
+    const supervisor = starting.supervisor!.pid
+    const orphan = starting.child!.pid!
+    trackPid(supervisor)
+    await waitFor(() => lockHolderPids(home.paths.startupLock).includes(supervisor), {what: 'the supervisor to hold the startup lock'})
+
+    killGroup(supervisor, 'SIGKILL')
+    assert.equal((await startOutput).code, 8, 'the waiting start reports the dead supervisor')
+    await waitGone([supervisor], 'the killed supervisor')
+    assert.deepEqual(lockHolderPids(home.paths.startupLock), [], 'the kernel released the startup lock (the child never inherited it)')
+    assert.ok(isRunning(orphan), 'the child outlives its supervisor')
+
+    // The next start (with a child that serves) reaps the orphan and starts exactly one child.
+    const env = {...home.env, CODEXD_SERVER: fixtureCommand('serve')}
+    const again = await runCodexd(['start'], env)
+    assert.equal(again.code, 0, again.stderr)
+    const {report} = await status(env)
+    trackPid(report.supervisor!.pid)
+    assert.equal(isRunning(orphan), false, 'the orphan was reaped')
+    assert.ok(report.events.some((event) => event.kind === 'orphan-reaped'))
+    assert.equal(listenerCount(home.paths.appServerSocket), 1)
+    assert.deepEqual(lockHolderPids(home.paths.startupLock), [], 'released once the new child answered')
+    assert.equal((await checkDatabase(home.paths.supervisorDb)).integrity, 'ok')
+    assert.equal((await runCodexd(['stop'], env)).code, 0)
   })
 })
 
