@@ -91,6 +91,9 @@ describe('kill -9 of the supervisor while it holds app-server-startup.lock for a
     const orphan = starting.child!.pid!
     trackPid(supervisor)
     await waitFor(() => lockHolderPids(home.paths.startupLock).includes(supervisor), {what: 'the supervisor to hold the startup lock'})
+    // The child writes its first line through a pipe to the supervisor: a child still starting when
+    // the supervisor dies gets EPIPE on that write and exits, which is not what this test is about.
+    await waitFor(() => readFileSync(home.paths.supervisorLog, 'utf8').includes(`fixture ${orphan}: alive`), {what: 'the child to have started'})
 
     killGroup(supervisor, 'SIGKILL')
     assert.equal((await startOutput).code, 8, 'the waiting start reports the dead supervisor')

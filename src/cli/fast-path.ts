@@ -7,12 +7,16 @@ export type HotInvocation =
   | {readonly command: 'start'; readonly json: boolean; readonly server: string | undefined; readonly timeoutMs: number}
   | {readonly command: 'shell-init'; readonly shell: string}
   | {readonly command: 'proxy'; readonly sock: string | undefined; readonly autostart: boolean; readonly server: string | undefined; readonly waitTimeoutMs: number; readonly jsonl: boolean}
+  | {readonly command: 'run'; readonly server: string | undefined}
+  | {readonly command: 'app-server'; readonly listen: string; readonly lockTimeoutMs: number}
 
 // Defaults shared with the oclif commands (the tests compare the two paths).
 const DEFAULT_STATUS_TIMEOUT_MS = 5000
 /** Must equal DEFAULT_ENSURE_TIMEOUT_MS (src/ensure): not imported, so `status` never loads ensure. */
 const DEFAULT_START_TIMEOUT_MS = 60_000
 const DEFAULT_PROXY_WAIT_MS = 30_000
+const DEFAULT_APP_SERVER_LISTEN = 'stdio://'
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000
 const SHELLS_PRINTED_FAST = ['bash', 'zsh', 'fish']
 
 const flag = {
@@ -40,7 +44,9 @@ function integer(value: string | boolean | undefined, fallback: number, min: num
  * Recognizes the plain forms of the commands that run often or from profiles and scripts:
  * `status [--json] [--timeout N]`, `start [--json] [--server S] [--timeout N]`,
  * `shell-init bash|zsh|fish`, and `proxy [--sock P] [--autostart] [--server S]
- * [--wait-timeout N] [--jsonl]`. Anything else (help, unknown or malformed flags, `--write`) is
+ * [--wait-timeout N] [--jsonl]`, and `run --daemon [--server S]` (how `start` spawns the
+ * supervisor) and `app-server [--listen URL] [--lock-timeout N]` (the built-in child the supervisor
+ * restarts: every cold start counts). Anything else (help, unknown or malformed flags, `--write`) is
  * undefined: oclif handles it, with its usual messages.
  */
 export function parseHotInvocation(argv: readonly string[]): HotInvocation | undefined {
@@ -65,6 +71,17 @@ export function parseHotInvocation(argv: readonly string[]): HotInvocation | und
       if (!values || Number.isNaN(waitTimeoutMs)) return undefined
       return {command, sock: values.sock as string | undefined, autostart: values.autostart === true, server: values.server as string | undefined, waitTimeoutMs, jsonl: values.jsonl === true}
     }
+    case 'run': {
+      const values = parseFlags(rest, {daemon: flag.boolean, server: flag.string})
+      if (!values || values.daemon !== true || values.server === '') return undefined
+      return {command, server: values.server as string | undefined}
+    }
+    case 'app-server': {
+      const values = parseFlags(rest, {listen: flag.string, 'lock-timeout': flag.string})
+      const lockTimeoutMs = integer(values?.['lock-timeout'], DEFAULT_LOCK_TIMEOUT_MS, 0)
+      if (!values || Number.isNaN(lockTimeoutMs)) return undefined
+      return {command, listen: (values.listen as string | undefined) ?? DEFAULT_APP_SERVER_LISTEN, lockTimeoutMs}
+    }
     default:
       return undefined
   }
@@ -88,6 +105,12 @@ export async function runFastPath(argv: readonly string[]): Promise<number | und
         return await (await import('./hot/start.js')).runStart(invocation)
       case 'proxy':
         return await (await import('./hot/proxy.js')).runProxyCommand(invocation)
+      case 'run':
+        await (await import('../supervisor/run.js')).runSupervisor({server: invocation.server, daemon: true})
+        process.exit(0)
+      case 'app-server':
+        await (await import('../app-server/run.js')).runBuiltinAppServer({listen: invocation.listen, lockTimeoutMs: invocation.lockTimeoutMs})
+        process.exit(0)
     }
   } catch (error) {
     const code = reportError(error)

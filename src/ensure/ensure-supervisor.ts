@@ -11,6 +11,7 @@ import {ensurePrivateDir} from '../home/private-dir.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {checkSocketPath} from '../startup/prepare-socket.js'
 import {faultPoint} from '../testing/fault-points.js'
+import type {HeldLock} from '../lock/flock.js'
 import {logTail} from './log-tail.js'
 
 export interface EnsureOptions {
@@ -55,24 +56,63 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   if (first) return {alreadyRunning: true, supervisorPid: await untilServing(paths, first, deadline, progress), appServerSocket: paths.appServerSocket}
 
   ensurePrivateDir(paths.codexdDir)
-  const {acquireLock} = await import('../lock/flock.js')
-  const lock = await acquireLock(paths.supervisorLock, {
-    timeoutMs: Math.max(0, deadline - Date.now()),
-    purpose: "codexd's supervisor lock",
-    onWait: () => progress(`waiting for another codexd start (lock ${paths.supervisorLock})`),
-  })
+  const taken = await lockOrSupervisor(paths, deadline, progress)
+  if ('answer' in taken) return {alreadyRunning: true, supervisorPid: await untilServing(paths, taken.answer, deadline, progress), appServerSocket: paths.appServerSocket}
+  let answer: PingAnswer
+  let supervisor: ChildProcess
   try {
     await faultPoint('ensure-after-lock')
     const second = await ping(paths)
-    if (second) return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+    if (second) {
+      taken.lock.release()
+      return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+    }
     preflight(paths)
     progress(`starting the codexd supervisor for ${paths.home}`)
-    const supervisor = spawnSupervisor(paths, options.server)
-    const answer = await untilAnswers(paths, supervisor, deadline)
-    progress('waiting for the app-server to answer initialize')
-    return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, supervisor), appServerSocket: paths.appServerSocket}
+    supervisor = spawnSupervisor(paths, options.server)
+    answer = await untilAnswers(paths, supervisor, deadline)
   } finally {
-    lock.release()
+    // Once the supervisor answers, every later caller finds it by ping: the lock has done its job,
+    // and holding it while the app-server starts would only queue the other callers behind it.
+    taken.lock.release()
+  }
+  progress('waiting for the app-server to answer initialize')
+  return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, supervisor), appServerSocket: paths.appServerSocket}
+}
+
+/**
+ * Waits for codexd's supervisor lock while pinging the supervisor: whichever comes first wins.
+ * Concurrent callers thus leave as soon as the first one's supervisor answers, instead of taking
+ * the lock one after another only to find it running.
+ */
+async function lockOrSupervisor(paths: HomePaths, deadline: number, progress: (message: string) => void): Promise<{lock: HeldLock} | {answer: PingAnswer}> {
+  const {acquireLock} = await import('../lock/flock.js')
+  const stop = new AbortController()
+  const locking = acquireLock(paths.supervisorLock, {
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    purpose: "codexd's supervisor lock",
+    signal: stop.signal,
+    onWait: () => progress(`waiting for another codexd start (lock ${paths.supervisorLock})`),
+  })
+  const pinging = (async () => {
+    for (let pause = 25; !stop.signal.aborted; pause = Math.min(pause * 2, 100)) {
+      await sleep(pause)
+      const answer = stop.signal.aborted ? undefined : await ping(paths).catch(() => undefined)
+      if (answer) return answer
+    }
+    return undefined
+  })()
+  let winner: {lock: HeldLock} | {answer: PingAnswer} | undefined
+  try {
+    // Neither side settles with undefined before `stop` aborts; a lock timeout rejects.
+    winner = await Promise.race([locking.then((lock) => ({lock: lock!})), pinging.then((answer) => ({answer: answer!}))])
+    return winner
+  } finally {
+    stop.abort()
+    // A lock granted in the same moment the ping answered is not needed: give it back.
+    void locking.then((lock) => {
+      if (lock && !(winner && 'lock' in winner && winner.lock === lock)) lock.release()
+    }, () => {})
   }
 }
 
@@ -114,11 +154,17 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
   })
 }
 
+/**
+ * V8 flags for the long-lived supervisor, which mostly waits: no optimizing JIT and a small young
+ * generation. Measured idle VmRSS 66 MB -> 55 MB, flat over 300 status requests (docs/benchmarks.md).
+ */
+const SUPERVISOR_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1']
+
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
 function spawnSupervisor(paths: HomePaths, server: string | undefined): ChildProcess {
   const log = openSync(paths.supervisorLog, 'a', 0o600)
   try {
-    const args = [CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
+    const args = [...SUPERVISOR_NODE_FLAGS, CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],

@@ -18,6 +18,8 @@ export interface AcquireOptions {
   readonly onWait?: (holders: readonly number[]) => void
   /** Shown in the timeout error: what the lock protects. */
   readonly purpose?: string
+  /** Gives up the wait: the promise resolves with undefined (the caller no longer needs the lock). */
+  readonly signal?: AbortSignal
 }
 
 /**
@@ -25,7 +27,9 @@ export interface AcquireOptions {
  * uses (Rust `File::lock`), so codexd and codex exclude each other. Waits with short non-blocking
  * retries so the wait is bounded; the descriptor is close-on-exec, so children never inherit it.
  */
-export async function acquireLock(path: string, options: AcquireOptions): Promise<HeldLock> {
+export async function acquireLock(path: string, options: AcquireOptions & {signal?: undefined}): Promise<HeldLock>
+export async function acquireLock(path: string, options: AcquireOptions): Promise<HeldLock | undefined>
+export async function acquireLock(path: string, options: AcquireOptions): Promise<HeldLock | undefined> {
   let fd: number
   try {
     fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600)
@@ -36,6 +40,10 @@ export async function acquireLock(path: string, options: AcquireOptions): Promis
   let waited = false
   let pause = 2
   for (;;) {
+    if (options.signal?.aborted) {
+      closeSync(fd)
+      return undefined
+    }
     try {
       fsExt.flockSync(fd, 'exnb')
       return held(path, fd)

@@ -51,6 +51,8 @@ export class Supervisor {
   private child: ManagedChild | undefined
   private spawnId: number | undefined
   private readyAt: number | undefined
+  /** When the last child exited: the backoff after a stable run is counted from here. */
+  private lastExitAt: number | undefined
   /** The inode of the socket file our running child bound (following codex 0.169's symlink). */
   private socketIno: number | undefined
   private spawns = 0
@@ -264,6 +266,7 @@ export class Supervisor {
     // The leader is gone; end whatever it left in its group (grandchildren) before anything else.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.graceMs, () => true)
     const exitedAt = Date.now()
+    this.lastExitAt = exitedAt
     const reason = this.exitReason(exit, exitedAt, notReady)
     this.lastExit = {pid: child.pid ?? null, kind: this.spec.kind, code: exit.code, signal: exit.signal, reason, at: new Date(exitedAt).toISOString()}
     if (this.spawnId !== undefined) await this.store.recordExit(this.spawnId, {code: exit.code, signal: exit.signal, reason}).catch(() => {})
@@ -287,12 +290,16 @@ export class Supervisor {
     throw new Error(reason)
   }
 
-  /** After a stable run the backoff is reset: the next start waits only the first step. */
+  /**
+   * After a stable run the backoff is reset: the next start waits only the first step, counted
+   * from the exit itself, so the bookkeeping in between (SQLite writes) does not add to it.
+   */
   private async pauseAfterStableExit(signal: AbortSignal): Promise<void> {
     const delay = backoffDelay(0, this.config)
     this.setState('backoff', `restarting in ${delay} ms after a stable run`)
     await this.event('backoff', `restarting in ${delay} ms (stable run: backoff reset)`, this.spawnId)
-    await sleep(delay, undefined, {signal}).catch(() => {})
+    const remaining = (this.lastExitAt ?? Date.now()) + delay - Date.now()
+    if (remaining > 0) await sleep(remaining, undefined, {signal}).catch(() => {})
   }
 
   private async onReady(child: ManagedChild, userAgent: string): Promise<void> {
