@@ -1,13 +1,33 @@
-import {Command} from '@oclif/core'
+import {Command, Errors} from '@oclif/core'
+import {ExitCode} from '../errors/exit-codes.js'
 import {reportError} from './report-error.js'
 
 /**
- * Base of every codexd command: a CodexdError becomes one line on stderr (`codexd: ...`) and
- * its documented exit code; anything else is left to oclif (a bug: exit 1 with a stack).
+ * Base of every codexd command: a CodexdError becomes one line on stderr (`codexd: ...`) and its
+ * documented exit code; a flag or argument the parser refused becomes one usage line (exit 2)
+ * instead of oclif's multi-line help; anything else is left to oclif (a bug: exit 1 with a stack).
  */
 export abstract class CodexdCommand extends Command {
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     const code = reportError(error)
-    return code === undefined ? super.catch(error) : this.exit(code)
+    if (code !== undefined) return this.exit(code)
+    if (isParseError(error)) {
+      process.stderr.write(`codexd: ${oneLine(error.message)}: see codexd ${this.id} --help\n`)
+      return this.exit(ExitCode.Usage)
+    }
+    return super.catch(error)
   }
+}
+
+/**
+ * oclif's parser errors: unknown flags and missing arguments carry the parse they failed; a value
+ * a flag's own parser refused is re-thrown as a plain Error whose message starts "Parsing --NAME".
+ */
+function isParseError(error: Error): boolean {
+  return (error instanceof Errors.CLIError && 'parse' in error) || /^Parsing --[\w-]+ *\n/.test(error.message)
+}
+
+/** The parser's message on one line, without its "See more help" trailer. */
+function oneLine(message: string): string {
+  return message.replace(/\n?See more help with --help\s*$/, '').split('\n').map((line) => line.trim()).filter(Boolean).join(' ')
 }

@@ -1,5 +1,5 @@
 import {realpathSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {CODEXD_ENTRY} from '../children/codexd-entry.js'
 
 /** How the snippet runs codexd without a PATH lookup: this node binary and this package's entry point. */
 export interface Launcher {
@@ -14,10 +14,9 @@ export interface Launcher {
  * the real path of bin/run.js (npm links to it; the link may move, the file does not).
  */
 export function currentLauncher(): Launcher {
-  const entry = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
-  let real = entry
+  let real = CODEXD_ENTRY
   try {
-    real = realpathSync(entry)
+    real = realpathSync(CODEXD_ENTRY)
   } catch {
     // Keep the unresolved path: the snippet checks that it exists before using it.
   }
