@@ -262,11 +262,13 @@ export class Supervisor {
       window?.release()
     }
     const exit = await child.exited
+    // The backoff counts from here: ending what the child left in its group (codex leaves helpers
+    // that take a while to go) and the bookkeeping below must not add to it.
+    this.lastExitAt = Date.now()
     if (!this.shuttingDown) this.setState('stopping', `child ${child.pid ?? 'none'} exited; ending what is left of its process group`)
     // The leader is gone; end whatever it left in its group (grandchildren) before anything else.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.graceMs, () => true)
     const exitedAt = Date.now()
-    this.lastExitAt = exitedAt
     const reason = this.exitReason(exit, exitedAt, notReady)
     this.lastExit = {pid: child.pid ?? null, kind: this.spec.kind, code: exit.code, signal: exit.signal, reason, at: new Date(exitedAt).toISOString()}
     if (this.spawnId !== undefined) await this.store.recordExit(this.spawnId, {code: exit.code, signal: exit.signal, reason}).catch(() => {})
