@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync} from 'node:fs'
+import {chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -11,6 +11,7 @@ import {homeProcesses, status, supervisedHome, type SupervisedHome} from './supp
 import {assertNothingLost, snapshotTree} from './support/tree-snapshot.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
+import {tempHome} from './support/home.js'
 
 const ROOT = process.getuid?.() === 0
 const NEEDS_ROOT = ROOT ? false : 'needs root (to chown to uid 65534 or run as nobody): run the suite as root to include it'
@@ -222,3 +223,20 @@ describe('hostile and broken homes, through the CLI', () => {
 function asNobody(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
   return finished(spawnTracked('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CODEXD_BIN, ...args], {env}))
 }
+
+describe('codexd run (the service form) on a home with an unusable socket path', () => {
+  test('exits 7 at once with one line naming the path, spawns nothing, and keeps the file', async () => {
+    const home = tempHome()
+    try {
+      mkdirSync(home.paths.controlDir, {mode: 0o700})
+      writeFileSync(home.paths.appServerSocket, 'user data')
+      const result = await runCodexd(['run'], home.env)
+      assert.equal(result.code, 7)
+      assert.equal(result.stderr, `codexd: app-server control socket path exists and is not a socket: ${home.paths.appServerSocket}\n`)
+      assert.equal(readFileSync(home.paths.appServerSocket, 'utf8'), 'user data')
+      assert.equal(existsSync(home.paths.supervisorSocket), false, 'no supervisor started')
+    } finally {
+      home.remove()
+    }
+  })
+})

@@ -25,7 +25,7 @@ function fromUnit(unit: string): {argv: string[]; env: Record<string, string>; p
     for (const word of systemdWords(body)) env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1)
   }
   const argv = systemdWords(/^ExecStart=(.*)$/m.exec(unit)![1])
-  return {argv, env, preventExit: Number(/^RestartPreventExitStatus=(\d+)$/m.exec(unit)![1])}
+  return {argv, env, preventExit: Number(/^RestartPreventExitStatus=(\d+)( \d+)*$/m.exec(unit)![1])}
 }
 
 /** Command and environment of a launchd plist, parsed by Python's plistlib. */

@@ -8,8 +8,7 @@ import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
-import {planSocketEndpoint} from '../home/socket-path.js'
-import {checkSocketPath} from '../startup/prepare-socket.js'
+import {preflightHomePaths} from '../startup/preflight.js'
 import {faultPoint} from '../testing/fault-points.js'
 import type {HeldLock} from '../lock/flock.js'
 import {logTail} from './log-tail.js'
@@ -67,7 +66,7 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
       taken.lock.release()
       return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
     }
-    preflight(paths)
+    preflightHomePaths(paths)
     progress(`starting the codexd supervisor for ${paths.home}`)
     supervisor = spawnSupervisor(paths, options.server)
     answer = await untilAnswers(paths, supervisor, deadline)
@@ -114,17 +113,6 @@ async function lockOrSupervisor(paths: HomePaths, deadline: number, progress: (m
       if (lock && !(winner && 'lock' in winner && winner.lock === lock)) lock.release()
     }, () => {})
   }
-}
-
-/**
- * Refuses, before anything is spawned, the paths the supervisor and its child would refuse
- * anyway (an unsafe control directory, a file or a planted symlink at a socket path), so start
- * fails at once with that one-line error (exit 7) instead of a crash-looping child.
- */
-function preflight(paths: HomePaths): void {
-  ensurePrivateDir(paths.controlDir)
-  checkSocketPath(planSocketEndpoint(paths.supervisorSocket))
-  checkSocketPath(planSocketEndpoint(paths.appServerSocket))
 }
 
 /**

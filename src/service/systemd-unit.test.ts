@@ -37,7 +37,7 @@ describe('systemd user unit', () => {
       'Environment="CODEXD_SERVER=builtin"',
       'ExecStart=/usr/bin/node /opt/codexd/bin/run.js run',
       'Restart=on-failure',
-      'RestartPreventExitStatus=6',
+      'RestartPreventExitStatus=6 7',
       'KillMode=mixed',
       '[Install]',
       'WantedBy=default.target',

@@ -42,7 +42,7 @@ ExecStart=${[spec.launcher.node, spec.launcher.entry, 'run'].map(execWord).join(
 Restart=on-failure
 RestartSec=2
 # Exit 6: another codexd supervisor already serves this CODEX_HOME; restarting cannot help.
-RestartPreventExitStatus=6
+RestartPreventExitStatus=6 7
 KillMode=mixed
 TimeoutStopSec=20
 

@@ -7,6 +7,7 @@ import {homePaths, resolveCodexHome, type HomePaths} from '../home/codex-home.js
 import {ensurePrivateDir} from '../home/private-dir.js'
 import {acquireLock, type HeldLock} from '../lock/flock.js'
 import {describeMovedAside} from '../state/database.js'
+import {preflightHomePaths} from '../startup/preflight.js'
 import {faultPoint} from '../testing/fault-points.js'
 import {readSupervisorConfig, type SupervisorConfig} from './config.js'
 import {RotatingLog} from './logger.js'
@@ -31,6 +32,7 @@ export interface RunSupervisorOptions {
 export async function runSupervisor(options: RunSupervisorOptions): Promise<void> {
   const paths = homePaths(resolveCodexHome())
   ensurePrivateDir(paths.codexdDir)
+  preflightHomePaths(paths)
   const instance = await takeInstanceLock(paths)
   await faultPoint('supervisor-after-lock')
   const {config, warnings} = readSupervisorConfig()
