@@ -57,7 +57,7 @@ describe('generated service files run the supervisor', () => {
 
   /** Runs the service's command as its manager would (only its own environment plus HOME). */
   async function serviceLifecycle(home: TempHome, user: string, argv: string[], env: Record<string, string>, preventExit?: number): Promise<void> {
-    const serviceEnv = {HOME: user, ...env}
+    const serviceEnv: NodeJS.ProcessEnv = {HOME: user, ...env}
     assert.equal(serviceEnv.CODEX_HOME, home.home)
     const service = spawnTracked(argv[0], argv.slice(1), {env: serviceEnv})
     const exited = finished(service)

@@ -51,7 +51,7 @@ describe('codexd shell-init', () => {
   it('--write without XDG_CONFIG_HOME uses $HOME/.config; a second run leaves the file untouched', async () => {
     const user = join(home.home, 'user')
     mkdirSync(user)
-    const env = {...home.env, HOME: user}
+    const env: NodeJS.ProcessEnv = {...home.env, HOME: user}
     delete env.XDG_CONFIG_HOME
     const path = join(user, '.config', 'codexd', 'init.fish')
     assert.equal((await runCodexd(['shell-init', 'fish', '--write'], env)).code, 0)

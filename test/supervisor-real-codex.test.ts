@@ -61,7 +61,7 @@ describe('real codex 0.169.0 supervised end to end', () => {
 
   it('auto picks codex from PATH', async (t) => {
     if (skip()) return t.skip(skip())
-    const env = {...home.env, CODEXD_SERVER: 'auto', PATH: `${dirname(home.env.CODEXD_CODEX_BIN!)}:${process.env.PATH}`}
+    const env: NodeJS.ProcessEnv = {...home.env, CODEXD_SERVER: 'auto', PATH: `${dirname(home.env.CODEXD_CODEX_BIN!)}:${process.env.PATH}`}
     delete env.CODEXD_CODEX_BIN
     const started = await runCodexd(['start'], env)
     assert.equal(started.code, 0, started.stderr)

@@ -1,5 +1,8 @@
 /** JSON-RPC as codex's app-server speaks it: no "jsonrpc" field required or sent. */
 
+/** The largest message codex's app-server accepts (and announces in a response header): 16 MiB. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
 export type RequestId = string | number
 
 export interface Request {

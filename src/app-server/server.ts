@@ -7,13 +7,12 @@ import {planSocketEndpoint} from '../home/socket-path.js'
 import {bindSocket, type BoundSocket} from '../startup/bind-socket.js'
 import {serializedStartup} from '../startup/serialized-startup.js'
 import {describeMovedAside, StateDatabase} from '../state/database.js'
+import {MAX_MESSAGE_BYTES} from './json-rpc.js'
 import type {ListenTarget} from './listen-url.js'
 import type {ServerContext} from './methods.js'
 import {builtinMigrations} from './schema.js'
 import {Session} from './session.js'
 
-/** codex accepts messages up to 16 MiB; so do we. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 export interface BuiltinServerOptions {
   readonly paths: HomePaths

@@ -1,4 +1,5 @@
 import {parseArgs} from 'node:util'
+import {FLAG_DEFAULTS} from './defaults.js'
 import {reportError} from './report-error.js'
 
 /** The plain forms of the hot commands that the fast path answers itself. */
@@ -10,13 +11,6 @@ export type HotInvocation =
   | {readonly command: 'run'; readonly server: string | undefined}
   | {readonly command: 'app-server'; readonly listen: string; readonly lockTimeoutMs: number}
 
-// Defaults shared with the oclif commands (the tests compare the two paths).
-const DEFAULT_STATUS_TIMEOUT_MS = 5000
-/** Must equal DEFAULT_ENSURE_TIMEOUT_MS (src/ensure): not imported, so `status` never loads ensure. */
-const DEFAULT_START_TIMEOUT_MS = 60_000
-const DEFAULT_PROXY_WAIT_MS = 30_000
-const DEFAULT_APP_SERVER_LISTEN = 'stdio://'
-const DEFAULT_LOCK_TIMEOUT_MS = 30_000
 const SHELLS_PRINTED_FAST = ['bash', 'zsh', 'fish']
 
 const flag = {
@@ -56,18 +50,18 @@ export function parseHotInvocation(argv: readonly string[]): HotInvocation | und
       return rest.length === 1 && SHELLS_PRINTED_FAST.includes(rest[0]) ? {command, shell: rest[0]} : undefined
     case 'status': {
       const values = parseFlags(rest, {json: flag.boolean, timeout: flag.string})
-      const timeoutMs = integer(values?.timeout, DEFAULT_STATUS_TIMEOUT_MS, 1)
+      const timeoutMs = integer(values?.timeout, FLAG_DEFAULTS.statusTimeoutMs, 1)
       return values && !Number.isNaN(timeoutMs) ? {command, json: values.json === true, timeoutMs} : undefined
     }
     case 'start': {
       const values = parseFlags(rest, {json: flag.boolean, server: flag.string, timeout: flag.string})
-      const timeoutMs = integer(values?.timeout, DEFAULT_START_TIMEOUT_MS, 1)
+      const timeoutMs = integer(values?.timeout, FLAG_DEFAULTS.startTimeoutMs, 1)
       if (!values || Number.isNaN(timeoutMs) || values.server === '') return undefined
       return {command, json: values.json === true, server: values.server as string | undefined, timeoutMs}
     }
     case 'proxy': {
       const values = parseFlags(rest, {sock: flag.string, autostart: flag.boolean, server: flag.string, 'wait-timeout': flag.string, jsonl: flag.boolean})
-      const waitTimeoutMs = integer(values?.['wait-timeout'], DEFAULT_PROXY_WAIT_MS, 0)
+      const waitTimeoutMs = integer(values?.['wait-timeout'], FLAG_DEFAULTS.proxyWaitMs, 0)
       if (!values || Number.isNaN(waitTimeoutMs)) return undefined
       return {command, sock: values.sock as string | undefined, autostart: values.autostart === true, server: values.server as string | undefined, waitTimeoutMs, jsonl: values.jsonl === true}
     }
@@ -78,9 +72,9 @@ export function parseHotInvocation(argv: readonly string[]): HotInvocation | und
     }
     case 'app-server': {
       const values = parseFlags(rest, {listen: flag.string, 'lock-timeout': flag.string})
-      const lockTimeoutMs = integer(values?.['lock-timeout'], DEFAULT_LOCK_TIMEOUT_MS, 0)
+      const lockTimeoutMs = integer(values?.['lock-timeout'], FLAG_DEFAULTS.lockTimeoutMs, 0)
       if (!values || Number.isNaN(lockTimeoutMs)) return undefined
-      return {command, listen: (values.listen as string | undefined) ?? DEFAULT_APP_SERVER_LISTEN, lockTimeoutMs}
+      return {command, listen: (values.listen as string | undefined) ?? FLAG_DEFAULTS.appServerListen, lockTimeoutMs}
     }
     default:
       return undefined

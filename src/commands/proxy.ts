@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
+import {FLAG_DEFAULTS} from '../cli/defaults.js'
 import {runProxyCommand} from '../cli/hot/proxy.js'
 
 export default class Proxy extends CodexdCommand {
@@ -14,7 +15,7 @@ export default class Proxy extends CodexdCommand {
     sock: Flags.string({description: 'socket to attach to (default: the app-server socket of CODEX_HOME)'}),
     autostart: Flags.boolean({description: 'start the supervisor (and its app-server) when nothing answers; refused under CODEXD_NO_SPAWN=1', default: false}),
     server: Flags.string({description: 'with --autostart: the app-server a newly started supervisor runs (auto|builtin|codex|<command>)'}),
-    'wait-timeout': Flags.integer({description: 'milliseconds to wait for an absent or refusing socket (0: one attempt)', default: 30_000, min: 0}),
+    'wait-timeout': Flags.integer({description: 'milliseconds to wait for an absent or refusing socket (0: one attempt)', default: FLAG_DEFAULTS.proxyWaitMs, min: 0}),
     jsonl: Flags.boolean({description: 'newline-delimited JSON-RPC on stdio instead of raw bytes', default: false}),
   }
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
 import {runStart} from '../cli/hot/start.js'
-import {DEFAULT_ENSURE_TIMEOUT_MS} from '../ensure/ensure-supervisor.js'
+import {FLAG_DEFAULTS} from '../cli/defaults.js'
 
 export default class Start extends CodexdCommand {
   static override summary = 'Start the codexd supervisor and its app-server (already running is success).'
@@ -9,7 +9,7 @@ export default class Start extends CodexdCommand {
   static override examples = ['<%= config.bin %> start', '<%= config.bin %> start --server builtin --json']
   static override flags = {
     server: Flags.string({description: 'which app-server a new supervisor runs: auto, builtin, codex, or a command (env: CODEXD_SERVER)'}),
-    timeout: Flags.integer({description: 'milliseconds to wait for the app-server to answer', default: DEFAULT_ENSURE_TIMEOUT_MS, min: 1}),
+    timeout: Flags.integer({description: 'milliseconds to wait for the app-server to answer', default: FLAG_DEFAULTS.startTimeoutMs, min: 1}),
     json: Flags.boolean({description: 'print the result as JSON', default: false}),
   }
 

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../cli/base-command.js'
+import {FLAG_DEFAULTS} from '../cli/defaults.js'
 import {runStatus} from '../cli/hot/status.js'
 
 export default class Status extends CodexdCommand {
@@ -8,7 +9,7 @@ export default class Status extends CodexdCommand {
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
   static override flags = {
     json: Flags.boolean({description: 'print the stable JSON report (docs/supervisor.md)', default: false}),
-    timeout: Flags.integer({description: 'milliseconds to wait for the supervisor to answer', default: 5000, min: 1}),
+    timeout: Flags.integer({description: 'milliseconds to wait for the supervisor to answer', default: FLAG_DEFAULTS.statusTimeoutMs, min: 1}),
   }
 
   async run(): Promise<void> {

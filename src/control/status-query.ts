@@ -55,7 +55,7 @@ async function findListener(paths: HomePaths): Promise<StatusReport['unmanagedLi
   const {probeSocket} = await import('../startup/socket-probe.js')
   const probe = await probeSocket(paths.appServerSocket, 500)
   if (probe.kind !== 'live') return null
-  const {listenerPids} = await import('../supervisor/proc.js')
+  const {listenerPids} = await import('../proc/processes.js')
   const {connectPathFor} = await import('../home/socket-path.js')
   const pid = listenerPids(connectPathFor(paths.appServerSocket))[0] ?? null
   return {pid, since: new Date().toISOString(), note: pid === null ? `a process codexd cannot identify listens on ${paths.appServerSocket}` : `pid ${pid} listens on ${paths.appServerSocket} without codexd`}

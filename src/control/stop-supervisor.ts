@@ -26,7 +26,7 @@ export interface StopResult {
  * succeeds (and still ends children orphaned by a supervisor that died).
  */
 export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise<StopResult> {
-  const {groupAlive, isAlive, signalGroup} = await import('../supervisor/proc.js')
+  const {groupAlive, isAlive, signalGroup} = await import('../proc/processes.js')
   let answer: any
   try {
     // The supervisor answers after ending its child: at most the grace plus the SIGKILL wait.

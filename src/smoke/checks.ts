@@ -6,16 +6,6 @@ import {listenerCount} from '../proc/unix-listeners.js'
 import {CENSUS_AVAILABLE, descendants, processesForHome} from './census.js'
 import {ScenarioFailure, type SmokeContext} from './types.js'
 
-/** True while a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** Resolves after `ms`, or at once when the run is aborted. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

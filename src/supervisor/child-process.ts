@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import type {ChildSpec} from '../children/child-spec.js'
 import type {HomePaths} from '../home/codex-home.js'
 import type {RotatingLog} from './logger.js'
-import {groupAlive, signalGroup, startTicks} from './proc.js'
+import {groupAlive, signalGroup, startTicks} from '../proc/processes.js'
 import {pollUntil as until} from './wait.js'
 
 /** How a child ended. */

@@ -1,5 +1,5 @@
 import {terminateGroup} from './child-process.js'
-import {groupAlive, isAlive, processGroupOf, startTicks} from './proc.js'
+import {groupAlive, isAlive, processGroupOf, startTicks} from '../proc/processes.js'
 import type {SupervisorStore} from './state/store.js'
 
 /**

@@ -4,7 +4,7 @@ import {ensurePrivateDir} from '../home/private-dir.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {acquireLock} from '../lock/flock.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
-import {listenerPids} from './proc.js'
+import {listenerPids} from '../proc/processes.js'
 
 /** A held app-server startup window for a lock-unaware child, or the listener that prevents one. */
 export interface StartupWindow {

@@ -27,12 +27,8 @@ process.on('exit', killAllStarted)
  */
 export function spawnTracked(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
   const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true})
-  if (child.pid !== undefined) {
-    started.add(child.pid)
-    child.once('exit', () => {
-      // Keep the group tracked when descendants may outlive the leader.
-    })
-  }
+  // The group stays tracked after the leader exits: its descendants may outlive it.
+  if (child.pid !== undefined) started.add(child.pid)
   return child
 }
 

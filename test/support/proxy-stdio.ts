@@ -1,6 +1,5 @@
 import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
-import {readdirSync, readFileSync} from 'node:fs'
 import {after} from 'node:test'
 import WebSocket from 'ws'
 import {probeSocket} from '../../src/startup/socket-probe.js'
@@ -93,25 +92,8 @@ export class JsonlClient {
   }
 }
 
-/**
- * Live processes (pid and command line) whose environment has CODEX_HOME=`home`: every
- * supervisor, app-server child or proxy started for a test home, however it was started.
- */
-export function processesUsingHome(home: string): Array<{pid: number; cmdline: string}> {
-  const found: Array<{pid: number; cmdline: string}> = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0')
-      if (!environ.includes(`CODEX_HOME=${home}`)) continue
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ').trim()
-      if (cmdline !== '') found.push({pid: Number(entry), cmdline})
-    } catch {
-      // Exited meanwhile, or not ours.
-    }
-  }
-  return found
-}
+/** Live processes whose environment has CODEX_HOME=`home`: every supervisor, app-server child or proxy of a test home. */
+export {processesForHome as processesUsingHome} from '../../src/proc/home-processes.js'
 
 /**
  * Fresh temporary homes for one test file: every home handed out is removed, and every process

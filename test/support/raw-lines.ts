@@ -36,7 +36,7 @@ export class LineClient {
   }
 
   /** Waits until the server closed the connection. */
-  whenClosed(what = 'the server to close the connection'): Promise<true> {
+  whenClosed(what = 'the server to close the connection'): Promise<boolean> {
     return waitFor(() => this.closed, {timeoutMs: 15_000, what})
   }
 }

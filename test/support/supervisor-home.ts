@@ -1,8 +1,9 @@
-import {readdirSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import type {StatusReport} from '../../src/control/status-report.js'
 import {tempHome, type TempHome} from './home.js'
-import {isAlive as pidExists, runCodexd, trackPid, waitFor} from './processes.js'
+import {processesForHome as homeProcesses} from '../../src/proc/home-processes.js'
+import {isAlive as isRunning} from '../../src/proc/processes.js'
+import {runCodexd, trackPid, waitFor} from './processes.js'
 
 /** `node <fixture>` for a fixture child in test/fixtures/children, as a --server command. */
 export function fixtureCommand(name: string): string {
@@ -62,22 +63,7 @@ export async function waitForStatus(env: NodeJS.ProcessEnv, predicate: (report: 
 }
 
 /** Every live process whose environment has CODEX_HOME=`home` (the supervisor, its children, grandchildren). */
-export function homeProcesses(home: string): {pid: number; cmdline: string}[] {
-  const found: {pid: number; cmdline: string}[] = []
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
-    try {
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0')
-      if (!environ.includes(`CODEX_HOME=${home}`)) continue
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue // a zombie is already dead
-      found.push({pid: Number(entry), cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim()})
-    } catch {
-      // Exited while we looked, or not ours to read.
-    }
-  }
-  return found
-}
+export {homeProcesses}
 
 /** Starts codexd on `home` and tracks its supervisor for cleanup; returns the status once running. */
 export async function startAndTrack(home: SupervisedHome, args: string[] = []): Promise<StatusReport> {
@@ -89,17 +75,9 @@ export async function startAndTrack(home: SupervisedHome, args: string[] = []): 
 }
 
 /** True while `pid` runs (a zombie, exited but not yet reaped by init, counts as gone). */
-export function isRunning(pid: number): boolean {
-  if (!pidExists(pid)) return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
-  } catch {
-    return false
-  }
-}
+export {isAlive as isRunning} from '../../src/proc/processes.js'
 
 /** Waits until none of `pids` is alive. */
-export function waitGone(pids: number[], what: string, timeoutMs = 15_000): Promise<true> {
+export function waitGone(pids: number[], what: string, timeoutMs = 15_000): Promise<boolean> {
   return waitFor(() => pids.every((pid) => !isRunning(pid)), {timeoutMs, what})
 }

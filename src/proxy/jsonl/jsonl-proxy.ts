@@ -1,9 +1,8 @@
 import type {Readable, Writable} from 'node:stream'
 import type WebSocket from 'ws'
-import {ErrorCodes, type Response} from '../../app-server/json-rpc.js'
+import {ErrorCodes, MAX_MESSAGE_BYTES, type Response} from '../../app-server/json-rpc.js'
 import {ClientState, restartedError} from './client-state.js'
 import {type LineEvent, LineSplitter} from './line-splitter.js'
-import {MAX_MESSAGE_BYTES} from './open-websocket.js'
 
 /** How a --jsonl session ended. */
 export type JsonlEnd =

@@ -1,9 +1,8 @@
 import WebSocket from 'ws'
+import {MAX_MESSAGE_BYTES} from '../../app-server/json-rpc.js'
 import {connectPathFor} from '../../home/socket-path.js'
 import {classifyConnectError, ConnectError} from '../connect-unix.js'
 
-/** codex accepts messages up to 16 MiB; the proxy carries the same. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 /**
  * Opens a WebSocket client to the app-server on the unix socket behind `canonical` (through

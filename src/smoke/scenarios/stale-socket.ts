@@ -1,5 +1,6 @@
 import {probeSocket} from '../../startup/socket-probe.js'
-import {isAlive, killHard, pathExists, requireOneSupervisorOneChild, requireRunning, requireStart, waitUntil} from '../checks.js'
+import {isAlive} from '../../proc/processes.js'
+import {killHard, pathExists, requireOneSupervisorOneChild, requireRunning, requireStart, waitUntil} from '../checks.js'
 import {initializeThroughProxy} from '../proxy-round-trip.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 

@@ -2,7 +2,8 @@ import {realpathSync} from 'node:fs'
 import {tail} from '../cli.js'
 import {CENSUS_AVAILABLE, processesForHome} from '../census.js'
 import {listenerCount} from '../../proc/unix-listeners.js'
-import {isAlive, pathExists, requireRunning} from '../checks.js'
+import {isAlive} from '../../proc/processes.js'
+import {pathExists, requireRunning} from '../checks.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 
 /** `codexd stop` leaves no process for the home, no app-server socket (nor its link target) and no supervisor socket. */

@@ -6,8 +6,8 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {terminateGroup} from './child-process.js'
-import {groupAlive, isAlive, listenerPids, processGroupOf, startTicks} from './proc.js'
+import {terminateGroup} from '../supervisor/child-process.js'
+import {groupAlive, isAlive, listenerPids, processGroupOf, startTicks} from './processes.js'
 
 describe('/proc readers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'codexd-proc-'))

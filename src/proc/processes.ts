@@ -1,5 +1,5 @@
 import {readdirSync, readFileSync, readlinkSync} from 'node:fs'
-import {listeningSocketInodes} from '../proc/unix-listeners.js'
+import {listeningSocketInodes} from './unix-listeners.js'
 
 /** Linux /proc readers: process identity, process groups, and who listens on a unix socket. */
 
