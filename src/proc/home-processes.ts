@@ -1,4 +1,5 @@
 import {readdirSync, readFileSync} from 'node:fs'
+import {isAlive} from './processes.js'
 
 /** A live process that runs for one CODEX_HOME. */
 export interface HomeProcess {
@@ -20,7 +21,7 @@ function readProc(pid: string, file: string): string | undefined {
 /**
  * Every live process (but this one) whose environment has CODEX_HOME=home: the supervisor, its
  * app-server and whatever that forked, proxies, and any leftover from a race or a crash. Zombies
- * are not counted: they run nothing. Linux only (reads /proc).
+ * that hold nothing any more are not counted (see isAlive). Linux only (reads /proc).
  */
 export function processesForHome(home: string): HomeProcess[] {
   const needle = `\0CODEX_HOME=${home}\0`
@@ -32,8 +33,8 @@ export function processesForHome(home: string): HomeProcess[] {
     const stat = readProc(pid, 'stat')
     const cmdline = readProc(pid, 'cmdline')
     if (!stat || cmdline === undefined) continue
+    if (!isAlive(Number(pid))) continue
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    if (fields[0] === 'Z') continue
     const argv = cmdline.split('\0').filter(Boolean)
     found.push({pid: Number(pid), ppid: Number(fields[1]), argv, cmdline: argv.join(' ')})
   }

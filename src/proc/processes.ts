@@ -84,7 +84,9 @@ export function listenerPids(path: string): number[] {
 
 /**
  * True while a process with this pid exists and has not exited. A zombie (exited, not yet reaped:
- * a detached supervisor is reparented to an init that may reap only now and then) counts as gone.
+ * a detached supervisor is reparented to an init that may reap only now and then) counts as gone,
+ * but only once it holds no descriptors: a killed multithreaded process (node) shows its leader as
+ * a zombie while its other threads are still exiting with its sockets open.
  */
 export function isAlive(pid: number): boolean {
   try {
@@ -92,5 +94,13 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
-  return statFields(pid)?.[0] !== 'Z'
+  return statFields(pid)?.[0] !== 'Z' || holdsDescriptors(pid)
+}
+
+function holdsDescriptors(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length > 0
+  } catch {
+    return false
+  }
 }
