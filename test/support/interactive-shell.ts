@@ -41,11 +41,15 @@ export function writeProfile(shell: ShellName, userHome: string, body: string): 
   const path = profilePath(shell, userHome)
   mkdirSync(dirname(path), {recursive: true})
   writeFileSync(path, `${PROMPT_SETUP[shell]}\n${body}\n`)
+  // An interactive fish whose data dir lacks generated_completions starts fish_update_completions
+  // in the background and disowns it: a process the test did not start, still writing into the
+  // home while it is removed (ENOTEMPTY). The directory being there tells fish not to.
+  if (shell === 'fish') mkdirSync(join(userHome, '.local', 'share', 'fish', 'generated_completions'), {recursive: true})
 }
 
-/** The environment of a user whose home is `userHome` (profile and XDG config there). */
+/** The environment of a user whose home is `userHome` (profile, XDG config and data there). */
 export function userEnv(base: NodeJS.ProcessEnv, userHome: string): NodeJS.ProcessEnv {
-  return {...base, HOME: userHome, XDG_CONFIG_HOME: join(userHome, '.config'), ZDOTDIR: userHome, TERM: 'dumb'}
+  return {...base, HOME: userHome, XDG_CONFIG_HOME: join(userHome, '.config'), XDG_DATA_HOME: join(userHome, '.local', 'share'), ZDOTDIR: userHome, TERM: 'dumb'}
 }
 
 /**
