@@ -10,6 +10,15 @@ import {register} from 'node:module';
 register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (s.startsWith("@oclif/core")) throw new Error("OCLIF-LOADED"); return next(s, c) }'));
 `)}`
 
+/**
+ * A module hook that makes any ES module import fail: the hot commands run as CommonJS bundles.
+ * Only the entry point passes (with a hook registered, Node resolves the main module through it).
+ */
+const FORBID_ESM = `--import=data:text/javascript,${encodeURIComponent(`
+import {register} from 'node:module';
+register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (c.parentURL === undefined) return next(s, c); throw new Error("ESM-LOADED " + s) }'));
+`)}`
+
 describe('hot commands skip oclif', () => {
   after(killAllStarted)
 
@@ -41,6 +50,16 @@ describe('hot commands skip oclif', () => {
       const guarded = await runCodexd(['status', '--bogus'], noOclif)
       assert.notEqual(guarded.code, 0)
       assert.match(guarded.stderr, /OCLIF-LOADED/)
+
+      // No ES module at all: status and start run from the CommonJS bundles (dist/hot/), which
+      // skip Node's ES module loader; the same hook stops anything that does load one.
+      const noEsm = {...home.env, NODE_OPTIONS: FORBID_ESM}
+      for (const args of [['status'], ['start']]) {
+        const cjs = await runCodexd(args, noEsm)
+        assert.equal(cjs.code, 0, `${args[0]}: ${cjs.stderr}`)
+      }
+      const esmGuarded = await runCodexd(['status', '--bogus'], noEsm)
+      assert.match(esmGuarded.stderr, /ESM-LOADED/)
     } finally {
       await runCodexd(['stop'], home.env)
       killAllStarted()

@@ -20,7 +20,7 @@ describe('codexd shell-init', () => {
       assert.equal(run.code, 0, run.stderr)
       assert.equal(run.stderr, '')
       assert.ok(run.stdout.includes(`'${process.execPath}'`), 'embeds the node binary')
-      assert.ok(run.stdout.includes(`'${realpathSync(CODEXD_BIN)}' start`), 'embeds bin/run.js and runs start')
+      assert.ok(run.stdout.includes(`'${realpathSync(CODEXD_BIN)}' start`), 'embeds bin/run.cjs and runs start')
       assert.match(run.stdout, /CODEXD_NO_AUTOSTART/)
       const binary = findExecutable(shell)
       if (!binary) return t.skip(`${shell} is not installed: syntax not checked`)

@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url'
 import {msSince} from './stats.mjs'
 
 /** codexd's entry point in this checkout (runs dist/). */
-export const CODEXD_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export const CODEXD_BIN = fileURLToPath(new URL('../../bin/run.cjs', import.meta.url))
 
 const groups = new Set()
 const pids = new Set()

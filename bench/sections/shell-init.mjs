@@ -20,7 +20,7 @@ const GOAL_MS = 5
 export async function shellInit({log, runs}) {
   const home = tempHome('codexd-bench-shell-')
   await startSupervisor(home)
-  // `codexd` on PATH as npm installs it: a link to bin/run.js (found through PATH, run by env node).
+  // `codexd` on PATH as npm installs it: a link to bin/run.cjs (found through PATH, run by env node).
   const binDir = join(home.home, 'bin')
   mkdirSync(binDir)
   symlinkSync(CODEXD_BIN, join(binDir, 'codexd'))

@@ -11,7 +11,7 @@ const spec: ServiceSpec = {
   identity: {unitName: 'codexd.service', label: 'dev.codexd.supervisor'},
   path: '/unused',
   home: '/Users/u/a&b <c>/.codex',
-  launcher: {node: '/opt/homebrew/bin/node', entry: '/Users/u/codexd -- x/bin/run.js'},
+  launcher: {node: '/opt/homebrew/bin/node', entry: '/Users/u/codexd -- x/bin/run.cjs'},
   environment: [['CODEX_HOME', '/Users/u/a&b <c>/.codex'], ['PATH', '/opt/homebrew/bin:/usr/bin']],
 }
 
@@ -33,7 +33,7 @@ describe('launchd agent plist', () => {
     if (!findExecutable('python3')) return t.skip('python3 (plistlib) is not installed')
     assert.deepEqual(parsePlist(renderLaunchdPlist(spec)), {
       Label: 'dev.codexd.supervisor',
-      ProgramArguments: ['/opt/homebrew/bin/node', '/Users/u/codexd -- x/bin/run.js', 'run'],
+      ProgramArguments: ['/opt/homebrew/bin/node', '/Users/u/codexd -- x/bin/run.cjs', 'run'],
       EnvironmentVariables: {CODEX_HOME: '/Users/u/a&b <c>/.codex', PATH: '/opt/homebrew/bin:/usr/bin'},
       RunAtLoad: true,
       KeepAlive: {SuccessfulExit: false},

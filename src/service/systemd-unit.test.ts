@@ -25,7 +25,7 @@ describe('systemd user unit', () => {
   after(() => rmSync(dir, {recursive: true, force: true}))
 
   it('runs `codexd run` with the absolute launcher, the environment, and codexd-friendly stop/restart settings', () => {
-    const unit = renderSystemdUnit(spec('/usr/bin/node', '/opt/codexd/bin/run.js', '/home/u/.codex'))
+    const unit = renderSystemdUnit(spec('/usr/bin/node', '/opt/codexd/bin/run.cjs', '/home/u/.codex'))
     assert.ok(isGeneratedByCodexd(unit))
     assert.ok(unit.startsWith(`# ${GENERATED_MARKER}: `))
     const lines = unit.split('\n')
@@ -35,7 +35,7 @@ describe('systemd user unit', () => {
       'Environment="CODEX_HOME=/home/u/.codex"',
       'Environment="PATH=/usr/bin:/bin"',
       'Environment="CODEXD_SERVER=builtin"',
-      'ExecStart=/usr/bin/node /opt/codexd/bin/run.js run',
+      'ExecStart=/usr/bin/node /opt/codexd/bin/run.cjs run',
       'Restart=on-failure',
       'RestartPreventExitStatus=6 7',
       'KillMode=mixed',

@@ -5,13 +5,13 @@ import {CODEXD_ENTRY} from '../children/codexd-entry.js'
 export interface Launcher {
   /** Absolute path of the node binary. */
   readonly node: string
-  /** Absolute path of codexd's bin/run.js. */
+  /** Absolute path of codexd's bin/run.cjs. */
   readonly entry: string
 }
 
 /**
  * The launcher of the running codexd, resolved now (at generation time): `process.execPath` and
- * the real path of bin/run.js (npm links to it; the link may move, the file does not).
+ * the real path of bin/run.cjs (npm links to it; the link may move, the file does not).
  */
 export function currentLauncher(): Launcher {
   let real = CODEXD_ENTRY

@@ -71,7 +71,7 @@ export function runCommand(file: string, args: readonly string[], env: NodeJS.Pr
   })
 }
 
-/** Runs `codexd ARGS` (this installation: node + bin/run.js, never a PATH lookup). */
+/** Runs `codexd ARGS` (this installation: node + bin/run.cjs, never a PATH lookup). */
 export function runCodexdCli(args: readonly string[], env: NodeJS.ProcessEnv, options?: CliOptions): Promise<CliRun> {
   return runCommand(process.execPath, [CODEXD_ENTRY, ...args], env, options)
 }

@@ -1,4 +1,4 @@
-import {closeSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {logTail} from '../ensure/log-tail.js'
 import {inodeOf} from './inode.js'
@@ -11,44 +11,51 @@ export function readLog(path: string, lines: number): string {
 
 /**
  * `codexd logs -f`: writes what is appended to `path` from its current end until `signal`
- * aborts, following rotation (a new inode at the path is read from its start).
+ * aborts, following rotation like `tail -F`. The file stays open, so what was appended just
+ * before a rotation is read from the renamed file before the new one is read from its start.
  */
 export async function followLog(path: string, write: (text: string) => void, signal: AbortSignal, pollMs = 200): Promise<void> {
-  let inode = inodeOf(path)
-  let offset = sizeOf(path)
-  while (!signal.aborted) {
-    const current = inodeOf(path)
-    if (current !== inode) {
-      inode = current
-      offset = 0
-    }
-    if (current !== undefined) {
-      const size = sizeOf(path)
-      if (size < offset) offset = 0 // truncated in place
-      if (size > offset) {
-        write(readRange(path, offset, size))
-        offset = size
+  let current = openLog(path)
+  let offset = current === undefined ? 0 : fstatSync(current.fd).size
+  try {
+    while (!signal.aborted) {
+      // The path's inode first, then the rest of the open file: once a new file is at the path,
+      // the writer has stopped appending to the old one, so draining it now loses nothing.
+      const atPath = inodeOf(path)
+      if (current !== undefined) {
+        const size = fstatSync(current.fd).size
+        if (size < offset) offset = 0 // truncated in place
+        if (size > offset) {
+          write(readRange(current.fd, offset, size))
+          offset = size
+        }
       }
+      if (atPath !== current?.inode) {
+        if (current !== undefined) closeSync(current.fd)
+        current = atPath === undefined ? undefined : openLog(path)
+        offset = 0
+        continue // read the new file at once
+      }
+      await sleep(pollMs, undefined, {signal}).catch(() => {})
     }
-    await sleep(pollMs, undefined, {signal}).catch(() => {})
-  }
-}
-
-function readRange(path: string, start: number, end: number): string {
-  const fd = openSync(path, 'r')
-  try {
-    const buffer = Buffer.alloc(end - start)
-    const read = readSync(fd, buffer, 0, buffer.length, start)
-    return buffer.subarray(0, read).toString('utf8')
   } finally {
-    closeSync(fd)
+    if (current !== undefined) closeSync(current.fd)
   }
 }
 
-function sizeOf(path: string): number {
+/** The log opened for reading with its inode, or undefined when it does not exist (yet). */
+function openLog(path: string): {fd: number; inode: number} | undefined {
   try {
-    return statSync(path).size
+    const fd = openSync(path, 'r')
+    return {fd, inode: fstatSync(fd).ino}
   } catch {
-    return 0
+    return undefined
   }
 }
+
+function readRange(fd: number, start: number, end: number): string {
+  const buffer = Buffer.alloc(end - start)
+  const read = readSync(fd, buffer, 0, buffer.length, start)
+  return buffer.subarray(0, read).toString('utf8')
+}
+

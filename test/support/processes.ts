@@ -3,7 +3,7 @@ import {once} from 'node:events'
 import {fileURLToPath} from 'node:url'
 
 /** The repository's CLI entry point (runs the built dist/). */
-export const CODEXD_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+export const CODEXD_BIN = fileURLToPath(new URL('../../bin/run.cjs', import.meta.url))
 
 /** Every process group a test started, killed at exit even when the test failed. */
 const started = new Set<number>()

@@ -48,4 +48,40 @@ describe('SupervisorStore', () => {
     await (await StateDatabase.open(empty, [])).db.close()
     assert.equal(await SupervisorStore.openForReading(empty), undefined)
   })
+
+  it('keeps a bounded history: old events, exited spawns and ended runs are pruned; an open spawn and every referenced row stay', async () => {
+    const bounded = join(dir, 'bounded.sqlite')
+    const kept = 5
+    const {store: first} = await SupervisorStore.open(bounded, {kept})
+    await first.beginRun(100, 'builtin')
+    const open = await first.recordSpawn({kind: 'builtin', version: null, describe: 'never exited', lockAware: true, pid: 7000, startTicks: '1'})
+    await first.close() // its supervisor "died": the spawn stays open
+    for (let run = 1; run <= 12; run++) {
+      const {store} = await SupervisorStore.open(bounded, {kept})
+      await store.beginRun(100 + run, 'builtin')
+      for (let restart = 0; restart < 3; restart++) {
+        const spawn = await store.recordSpawn({kind: 'builtin', version: null, describe: 'child', lockAware: true, pid: 8000 + run * 10 + restart, startTicks: null})
+        await store.event('spawn', `run ${run} spawn ${restart}`, spawn)
+        await store.recordExit(spawn, {code: 1, signal: null, reason: 'crashed'})
+      }
+      await store.endRun('stopped')
+      await store.close()
+    }
+    const {store} = await SupervisorStore.open(bounded, {kept})
+    await store.beginRun(200, 'builtin')
+    const size = await store.historySize()
+    assert.ok(size.events <= kept, `events kept: ${size.events}`)
+    // Spawns: at most `kept` exited ones plus the open one; runs: the referenced ones plus `kept`.
+    assert.ok(size.spawns <= kept + 1, `spawns kept: ${size.spawns}`)
+    assert.ok(size.runs <= kept + 2, `runs kept: ${size.runs}`)
+    assert.deepEqual((await store.openSpawnsOfEarlierRuns()).map((spawn) => spawn.id), [open])
+    assert.equal((await store.lastExit())?.pid, 8000 + 12 * 10 + 2)
+    const dangling = await store.db.get<{n: number}>(
+      `SELECT (SELECT COUNT(*) FROM events WHERE spawn_id IS NOT NULL AND spawn_id NOT IN (SELECT id FROM child_spawns))
+            + (SELECT COUNT(*) FROM events WHERE run_id IS NOT NULL AND run_id NOT IN (SELECT id FROM supervisor_runs))
+            + (SELECT COUNT(*) FROM child_spawns WHERE run_id NOT IN (SELECT id FROM supervisor_runs)) AS n`,
+    )
+    assert.equal(dangling?.n, 0)
+    await store.close()
+  })
 })

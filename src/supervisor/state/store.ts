@@ -56,20 +56,31 @@ export interface OpenSpawn {
   readonly startTicks: string | null
 }
 
-/** Events kept in the database; older ones are pruned as new ones arrive. */
-const EVENTS_KEPT = 2000
+/**
+ * How many of each kind of row the database keeps: older events, exited spawns and ended runs are
+ * pruned at every supervisor start and every 100 events, so a child restarted for months does not
+ * grow the file without bound. A spawn that never recorded its exit is kept (orphan reaping needs
+ * it), and so is any row a kept row refers to.
+ */
+export const HISTORY_KEPT = 2000
 
 /** The supervisor's SQLite state: runs, child spawns, ready times, exits and events. */
 export class SupervisorStore {
   private runId: number | null = null
   private written = 0
 
-  private constructor(readonly db: StateDatabase) {}
+  private constructor(
+    readonly db: StateDatabase,
+    private readonly kept = HISTORY_KEPT,
+  ) {}
 
-  /** Opens (creating and migrating) the database. Call while holding the supervisor instance lock. */
-  static async open(path: string): Promise<{store: SupervisorStore; report: OpenReport}> {
+  /**
+   * Opens (creating and migrating) the database. Call while holding the supervisor instance lock.
+   * `kept` (tests) overrides HISTORY_KEPT.
+   */
+  static async open(path: string, {kept = HISTORY_KEPT} = {}): Promise<{store: SupervisorStore; report: OpenReport}> {
     const {db, report} = await StateDatabase.open(path, supervisorMigrations)
-    return {store: new SupervisorStore(db), report}
+    return {store: new SupervisorStore(db, kept), report}
   }
 
   /** Opens an existing database without migrating (status, logs --events); undefined when it has no tables yet. */
@@ -87,7 +98,7 @@ export class SupervisorStore {
     const {lastID} = await this.db.run('INSERT INTO supervisor_runs (pid, server, started_at) VALUES (?, ?, ?)', [pid, server, now()])
     this.runId = lastID
     // Runs are often shorter than the 100 events between prunes: prune at every start too.
-    await this.pruneEvents()
+    await this.prune()
     return lastID
   }
 
@@ -114,12 +125,34 @@ export class SupervisorStore {
   /** Appends an event (pruning old ones now and then). */
   async event(kind: EventKind, message: string, spawnId: number | null = null): Promise<void> {
     await this.db.run('INSERT INTO events (run_id, spawn_id, at, kind, message) VALUES (?, ?, ?, ?, ?)', [this.runId, spawnId, now(), kind, message])
-    if (++this.written % 100 === 0) await this.pruneEvents()
+    if (++this.written % 100 === 0) await this.prune()
   }
 
-  /** Keeps the newest EVENTS_KEPT events. */
-  private async pruneEvents(): Promise<void> {
-    await this.db.run('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?', [EVENTS_KEPT])
+  /**
+   * Keeps the newest `kept` events, exited spawns and ended runs (see HISTORY_KEPT). Each DELETE
+   * is atomic on its own, and the order (events, then the spawns and runs no kept row refers to)
+   * never leaves a dangling reference, so no transaction that could nest with another is needed.
+   */
+  private async prune(): Promise<void> {
+    await this.db.run('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?', [this.kept])
+    await this.db.run(
+      `DELETE FROM child_spawns WHERE id <= (SELECT MAX(id) FROM child_spawns) - ? AND exited_at IS NOT NULL
+         AND id NOT IN (SELECT spawn_id FROM events WHERE spawn_id IS NOT NULL)`,
+      [this.kept],
+    )
+    await this.db.run(
+      `DELETE FROM supervisor_runs WHERE id <= (SELECT MAX(id) FROM supervisor_runs) - ? AND stopped_at IS NOT NULL
+         AND id NOT IN (SELECT run_id FROM child_spawns) AND id NOT IN (SELECT run_id FROM events WHERE run_id IS NOT NULL)`,
+      [this.kept],
+    )
+  }
+
+  /** How many rows each history table holds. */
+  async historySize(): Promise<{runs: number; spawns: number; events: number}> {
+    const row = await this.db.get<{runs: number; spawns: number; events: number}>(
+      'SELECT (SELECT COUNT(*) FROM supervisor_runs) AS runs, (SELECT COUNT(*) FROM child_spawns) AS spawns, (SELECT COUNT(*) FROM events) AS events',
+    )
+    return row ?? {runs: 0, spawns: 0, events: 0}
   }
 
   /** The newest `limit` events, oldest first. */
