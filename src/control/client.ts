@@ -45,7 +45,9 @@ export async function controlRequest(paths: HomePaths, request: ControlRequest, 
       const end = buffer.indexOf('\n')
       if (end >= 0) {
         clearTimeout(timer)
-        socket.end()
+        // The answer is complete: close at once rather than end() and wait for the supervisor's
+        // side to close too, a wake-up of the supervisor that every status and start would wait on.
+        socket.destroy()
         resolve(buffer.slice(0, end))
       } else if (buffer.length > MAX_CONTROL_LINE_BYTES) fail(unreachable(paths, 'sent an answer longer than the protocol allows'))
     })

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process'
+import type {ChildProcess} from 'node:child_process'
 import {closeSync, openSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../children/child-spec.js'
@@ -68,7 +68,7 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
     }
     preflightHomePaths(paths)
     progress(`starting the codexd supervisor for ${paths.home}`)
-    supervisor = spawnSupervisor(paths, options.server)
+    supervisor = await spawnSupervisor(paths, options.server)
     answer = await untilAnswers(paths, supervisor, deadline)
   } finally {
     // Once the supervisor answers, every later caller finds it by ping: the lock has done its job,
@@ -149,7 +149,9 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
 const SUPERVISOR_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1']
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
-function spawnSupervisor(paths: HomePaths, server: string | undefined): ChildProcess {
+async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
+  // Loaded here, not up front: a `start` that finds the supervisor running never spawns.
+  const {spawn} = await import('node:child_process')
   const log = openSync(paths.supervisorLog, 'a', 0o600)
   try {
     const args = [...SUPERVISOR_NODE_FLAGS, CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
