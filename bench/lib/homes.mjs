@@ -2,9 +2,10 @@
  * Temporary CODEX_HOMEs for the benchmarks, and the supervisors started in them. Every home is
  * stopped (codexd stop, then SIGKILL of every pid it reported) and deleted by cleanupHomes().
  */
-import {mkdtempSync, readlinkSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {removeCodexDaemonFiles} from '../../dist/children/codex-daemon-files.js'
 import {homePaths} from '../../dist/home/codex-home.js'
 import {runCodexd, signal, trackDaemon} from './procs.mjs'
 
@@ -66,26 +67,8 @@ export async function stopHome(home) {
 export async function cleanupHomes() {
   for (const home of homes) {
     await stopHome(home)
-    removeCodexDaemonFiles(home)
+    removeCodexDaemonFiles(home.paths.appServerSocket)
     rmSync(home.home, {recursive: true, force: true})
   }
   homes.clear()
 }
-
-/**
- * codex 0.169 makes the home's socket path a symlink to /tmp/codex-daemon-<uid>/<hash> (with a
- * <hash>.lock beside it); a kill -9 leaves that socket behind. Once the home itself is being
- * deleted and nothing of it runs, they belong to nobody: remove them with it.
- */
-function removeCodexDaemonFiles(home) {
-  let target
-  try {
-    target = readlinkSync(home.paths.appServerSocket)
-  } catch {
-    return // no symlink: the built-in server, or nothing
-  }
-  if (!/^\/tmp\/codex-daemon-\d+\/[0-9a-f]{64}$/.test(target)) return
-  rmSync(target, {force: true})
-  rmSync(`${target}.lock`, {force: true})
-}
-

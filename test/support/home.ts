@@ -1,6 +1,7 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {removeCodexDaemonFiles} from '../../src/children/codex-daemon-files.js'
 import {homePaths, type HomePaths} from '../../src/home/codex-home.js'
 
 export interface TempHome {
@@ -11,7 +12,10 @@ export interface TempHome {
   remove(): void
 }
 
-/** A fresh temporary CODEX_HOME; `remove()` deletes it (call it in an `after`/`finally`). */
+/**
+ * A fresh temporary CODEX_HOME; `remove()` deletes it (call it in an `after`/`finally`), with
+ * what a killed codex 0.169 left for it under /tmp/codex-daemon-<uid>/.
+ */
 export function tempHome(prefix = 'codexd-test-'): TempHome {
   const home = mkdtempSync(join(tmpdir(), prefix))
   const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: home, HOME: home}
@@ -19,5 +23,10 @@ export function tempHome(prefix = 'codexd-test-'): TempHome {
   delete env.CODEXD_TEST_NO_LOCK
   // codex prints a backtrace after every error when this is set (it is, in some shells).
   delete env.RUST_BACKTRACE
-  return {home, paths: homePaths(home), env, remove: () => rmSync(home, {recursive: true, force: true})}
+  const paths = homePaths(home)
+  const remove = () => {
+    removeCodexDaemonFiles(paths.appServerSocket)
+    rmSync(home, {recursive: true, force: true})
+  }
+  return {home, paths, env, remove}
 }
