@@ -135,6 +135,45 @@ describe('codexd proxy: large messages and back-pressure', {timeout: 240_000}, (
     }
   })
 
+  test('byte mode: small writes queued behind a server that reads late arrive intact and in order', async () => {
+    const home = newHome()
+    const socket = join(home.home, 'late-reader.sock')
+    const payload = randomBytes(MiB)
+    const received = createHash('sha256')
+    let receivedBytes = 0
+    let connected!: () => void
+    const proxyConnected = new Promise<void>((resolve) => (connected = resolve))
+    // Reads nothing for a second (the socket fills and the proxy's writes queue), then all.
+    const server = createServer((connection) => {
+      connected()
+      connection.pause()
+      setTimeout(() => connection.resume(), 1000)
+      connection.on('data', (chunk: Buffer) => {
+        received.update(chunk)
+        receivedBytes += chunk.length
+      })
+      connection.on('end', () => connection.end())
+    })
+    server.listen(socket)
+    await once(server, 'listening')
+    try {
+      const proxy = spawnProxy(['--sock', socket], home.env)
+      await proxyConnected
+      // One 1000-byte write per timer tick: the proxy reads them one by one, and once the socket is
+      // full they queue below net's 16 KiB high-water mark, where write() still says yes.
+      for (let at = 0; at < payload.length; at += 1000) {
+        proxy.stdin!.write(payload.subarray(at, at + 1000))
+        await new Promise((resolve) => setTimeout(resolve, 0))
+      }
+      proxy.stdin!.end()
+      assert.equal((await exitOf(proxy)).code, 0)
+      assert.equal(receivedBytes, payload.length)
+      assert.equal(received.digest('hex'), createHash('sha256').update(payload).digest('hex'), 'the bytes arrived changed')
+    } finally {
+      server.close()
+    }
+  })
+
   test('--jsonl: a paused stdout reader pauses the WebSocket; every message arrives once it reads again', async (t) => {
     const home = newHome()
     const socket = join(home.home, 'push-ws.sock')
