@@ -1,3 +1,4 @@
+import {writeSync} from 'node:fs'
 import {CodexdError} from '../errors/codexd-error.js'
 
 /**
@@ -6,6 +7,13 @@ import {CodexdError} from '../errors/codexd-error.js'
  */
 export function reportError(error: unknown): number | undefined {
   if (!(error instanceof CodexdError)) return undefined
-  process.stderr.write(`codexd: ${error.message}\n`)
+  try {
+    // Straight to fd 2, not through process.stderr: the supervisor's stderr is its log file, and
+    // when that disk is full a failed stream write would crash the process (exit 1) and hide
+    // the documented exit code this error carries.
+    writeSync(2, `codexd: ${error.message}\n`)
+  } catch {
+    // Nowhere to say it; the exit code still does.
+  }
   return error.exitCode
 }

@@ -1,5 +1,5 @@
 import type {ChildProcess} from 'node:child_process'
-import {closeSync, openSync} from 'node:fs'
+import {closeSync, openSync, statfsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../children/child-spec.js'
 import {CODEXD_ENTRY} from '../children/codexd-entry.js'
@@ -223,5 +223,19 @@ function childFailed(paths: HomePaths, answer: PingAnswer): CodexdError {
 function supervisorFailed(paths: HomePaths, what: string): CodexdError {
   const tail = logTail(paths.supervisorLog, 8)
   const shown = tail === '' ? '' : `; last log lines: ${tail.split('\n').join(' | ')}`
-  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${shown}`, ExitCode.ChildFailed)
+  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${shown}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
+}
+
+/** Below this many free bytes, a failed start names the full disk (its log may have no room to say so). */
+const LOW_SPACE_BYTES = 1024 * 1024
+
+/** `; <home> is on a filesystem with N bytes free: ...` when space is that low, else ''. */
+function lowSpaceHint(home: string): string {
+  try {
+    const stats = statfsSync(home)
+    const free = stats.bavail * stats.bsize
+    return free < LOW_SPACE_BYTES ? `; the filesystem that holds ${home} has ${free} bytes free: free some space and run codexd start again` : ''
+  } catch {
+    return ''
+  }
 }
