@@ -3,6 +3,7 @@ import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {acquireLock} from '../lock/flock.js'
+import {whenReleased} from '../startup/when-released.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
 import {listenerPids} from '../proc/processes.js'
 
@@ -38,16 +39,22 @@ export async function holdStartupWindow(paths: HomePaths, lockTimeoutMs: number)
 
 /**
  * After the child is gone: removes a socket file it left behind (SIGKILL leaves one), under the
- * startup lock so no launch is between its check and bind. A live listener is left alone.
+ * startup lock so no launch is between its check and bind. A live listener is left alone; one
+ * that only answers because the kernel has not released it yet is waited out (whenReleased).
  */
 export async function removeStaleAppServerSocket(paths: HomePaths, lockTimeoutMs = 2000): Promise<void> {
   ensurePrivateDir(paths.controlDir)
-  const lock = await acquireLock(paths.startupLock, {timeoutMs: lockTimeoutMs, purpose: 'the app-server startup lock'})
-  try {
-    await prepareSocketPath(planSocketEndpoint(paths.appServerSocket))
-  } catch (error) {
-    if (!(error instanceof CodexdError && error.code === 'already-in-use')) throw error
-  } finally {
-    lock.release()
-  }
+  const endpoint = planSocketEndpoint(paths.appServerSocket)
+  await whenReleased(endpoint.bindPath, async () => {
+    const lock = await acquireLock(paths.startupLock, {timeoutMs: lockTimeoutMs, purpose: 'the app-server startup lock'})
+    try {
+      await prepareSocketPath(endpoint)
+      return true
+    } catch (error) {
+      if (!(error instanceof CodexdError && error.code === 'already-in-use')) throw error
+      return false
+    } finally {
+      lock.release()
+    }
+  })
 }
