@@ -84,7 +84,7 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
 async function removeStaleSockets(paths: HomePaths): Promise<void> {
   const {prepareSocketPath} = await import('../startup/prepare-socket.js')
   const {planSocketEndpoint} = await import('../home/socket-path.js')
-  const {whenReleased} = await import('../startup/when-released.js')
+  const {whenReleased} = await import('../supervisor/when-released.js')
   const endpoint = planSocketEndpoint(paths.supervisorSocket)
   await whenReleased(endpoint.bindPath, async () => {
     try {

@@ -3,9 +3,9 @@ import type {HomePaths} from '../home/codex-home.js'
 import {ensurePrivateDir} from '../home/private-dir.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {acquireLock} from '../lock/flock.js'
-import {whenReleased} from '../startup/when-released.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
 import {listenerPids} from '../proc/processes.js'
+import {whenReleased} from './when-released.js'
 
 /** A held app-server startup window for a lock-unaware child, or the listener that prevents one. */
 export interface StartupWindow {

@@ -1,9 +1,9 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
 /** Polls `check` every `intervalMs` until it is true (resolves true) or `timeoutMs` passes (false). */
-export async function pollUntil(check: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+export async function pollUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() >= deadline) return false
     await sleep(intervalMs)
   }

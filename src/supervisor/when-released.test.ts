@@ -8,7 +8,7 @@ import {CodexdError} from '../errors/codexd-error.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {isAlive} from '../proc/processes.js'
 import {killAllStarted, spawnTracked} from '../../test/support/processes.js'
-import {prepareSocketPath} from './prepare-socket.js'
+import {prepareSocketPath} from '../startup/prepare-socket.js'
 import {whenReleased} from './when-released.js'
 
 describe('whenReleased', () => {
