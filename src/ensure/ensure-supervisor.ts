@@ -229,7 +229,7 @@ function supervisorFailed(paths: HomePaths, what: string): CodexdError {
 /** Below this many free bytes, a failed start names the full disk (its log may have no room to say so). */
 const LOW_SPACE_BYTES = 1024 * 1024
 
-/** `; <home> is on a filesystem with N bytes free: ...` when space is that low, else ''. */
+/** `; the filesystem that holds <home> has N bytes free: ...` when space is that low, else ''. */
 function lowSpaceHint(home: string): string {
   try {
     const stats = statfsSync(home)
