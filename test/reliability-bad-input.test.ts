@@ -47,6 +47,29 @@ describe('bad flags, --listen URLs and --server values', () => {
     })
   }
 
+  for (const args of [['bogus'], ['service', 'bogus'], ['help', 'bogus']]) {
+    test(`codexd ${args.join(' ')}: one line naming the unknown command and the way out (exit 2); nothing created or started`, async () => {
+      const made = home()
+      const result = await runCodexd(args, made.env)
+      const typed = args[0] === 'help' ? args.slice(1) : args
+      assert.equal(result.stderr, `codexd: unknown command "${typed.join(' ')}": run codexd --help to see the commands\n`)
+      assert.equal(result.code, 2)
+      assert.deepEqual(readdirSync(made.home), [], 'nothing created in CODEX_HOME')
+      assert.deepEqual(homeProcesses(made.home), [])
+    })
+  }
+
+  test('codexd help [COMMAND] shows the same help as --help (exit 0)', async () => {
+    const made = home()
+    for (const args of [[], ['proxy'], ['service', 'install']]) {
+      const help = await runCodexd(['help', ...args], made.env)
+      const flag = await runCodexd([...args, '--help'], made.env)
+      assert.equal(help.code, 0, help.stderr)
+      assert.match(help.stdout, /USAGE/)
+      assert.equal(help.stdout, flag.stdout)
+    }
+  })
+
   for (const url of ['tcp://127.0.0.1:9', 'ws+unix:///tmp/x.sock', 'unix:', 'stdio://extra', '']) {
     test(`--listen '${url}': usage error (exit 2) naming the value and the accepted forms; nothing created`, async () => {
       const made = home()
