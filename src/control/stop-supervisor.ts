@@ -82,19 +82,10 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
 }
 
 async function removeStaleSockets(paths: HomePaths): Promise<void> {
-  const {prepareSocketPath} = await import('../startup/prepare-socket.js')
   const {planSocketEndpoint} = await import('../home/socket-path.js')
-  const {whenReleased} = await import('../supervisor/when-released.js')
-  const endpoint = planSocketEndpoint(paths.supervisorSocket)
-  await whenReleased(endpoint.bindPath, async () => {
-    try {
-      await prepareSocketPath(endpoint)
-      return true
-    } catch (error) {
-      // Anything but a listener (a path that is not a socket, say) is left as it is.
-      return !(error instanceof CodexdError && error.code === 'already-in-use')
-    }
-  })
+  const {removeWhenReleased} = await import('../supervisor/when-released.js')
+  // Anything but a socket at the path (a regular file, say) is left as it is.
+  await removeWhenReleased(planSocketEndpoint(paths.supervisorSocket)).catch(() => {})
   if (existsSync(paths.controlDir)) {
     const {removeStaleAppServerSocket} = await import('../supervisor/startup-window.js')
     await removeStaleAppServerSocket(paths).catch(() => {})

@@ -5,7 +5,7 @@ import {planSocketEndpoint} from '../home/socket-path.js'
 import {acquireLock} from '../lock/flock.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
 import {listenerPids} from '../proc/processes.js'
-import {whenReleased} from './when-released.js'
+import {removeWhenReleased} from './when-released.js'
 
 /** A held app-server startup window for a lock-unaware child, or the listener that prevents one. */
 export interface StartupWindow {
@@ -40,19 +40,15 @@ export async function holdStartupWindow(paths: HomePaths, lockTimeoutMs: number)
 /**
  * After the child is gone: removes a socket file it left behind (SIGKILL leaves one), under the
  * startup lock so no launch is between its check and bind. A live listener is left alone; one
- * that only answers because the kernel has not released it yet is waited out (whenReleased).
+ * that only answers because the kernel has not released it yet is waited out (removeWhenReleased).
  */
 export async function removeStaleAppServerSocket(paths: HomePaths, lockTimeoutMs = 2000): Promise<void> {
   ensurePrivateDir(paths.controlDir)
   const endpoint = planSocketEndpoint(paths.appServerSocket)
-  await whenReleased(endpoint.bindPath, async () => {
+  await removeWhenReleased(endpoint, async () => {
     const lock = await acquireLock(paths.startupLock, {timeoutMs: lockTimeoutMs, purpose: 'the app-server startup lock'})
     try {
       await prepareSocketPath(endpoint)
-      return true
-    } catch (error) {
-      if (!(error instanceof CodexdError && error.code === 'already-in-use')) throw error
-      return false
     } finally {
       lock.release()
     }

@@ -4,14 +4,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {setImmediate as tick} from 'node:timers/promises'
-import {CodexdError} from '../errors/codexd-error.js'
 import {planSocketEndpoint} from '../home/socket-path.js'
 import {isAlive} from '../proc/processes.js'
 import {killAllStarted, spawnTracked} from '../../test/support/processes.js'
 import {prepareSocketPath} from '../startup/prepare-socket.js'
-import {whenReleased} from './when-released.js'
+import {removeWhenReleased} from './when-released.js'
 
-describe('whenReleased', () => {
+describe('removeWhenReleased', () => {
   const dir = mkdtempSync(join(tmpdir(), 'codexd-released-'))
   after(() => {
     killAllStarted()
@@ -25,23 +24,13 @@ describe('whenReleased', () => {
     return child
   }
 
-  const removeIfStale = (path: string) => async () => {
-    try {
-      await prepareSocketPath(planSocketEndpoint(path))
-      return true
-    } catch (error) {
-      if (error instanceof CodexdError && error.code === 'already-in-use') return false
-      throw error
-    }
-  }
-
   it('removes the socket of a listener killed a moment ago, every time (a single probe finds it still answering in about half the kills)', async () => {
     for (let round = 0; round < 20; round++) {
       const path = join(dir, `killed-${round}.sock`)
       const child = await listener(path)
       child.kill('SIGKILL')
       while (isAlive(child.pid!)) await tick()
-      await whenReleased(path, removeIfStale(path))
+      await removeWhenReleased(planSocketEndpoint(path))
       assert.equal(existsSync(path), false, `round ${round}: the dead listener's socket file is gone`)
     }
   })
@@ -50,8 +39,8 @@ describe('whenReleased', () => {
     const path = join(dir, 'live.sock')
     await listener(path)
     let probes = 0
-    const probe = removeIfStale(path)
-    await whenReleased(path, () => (probes++, probe()))
+    const endpoint = planSocketEndpoint(path)
+    await removeWhenReleased(endpoint, () => (probes++, prepareSocketPath(endpoint)))
     assert.equal(existsSync(path), true)
     assert.equal(probes, 1)
   })
