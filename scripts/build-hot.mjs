@@ -18,13 +18,13 @@ const src = (path) => resolve(root, 'src', path)
 /** Bundle name -> its source module. Each becomes dist/hot/<name>.cjs. */
 const BUNDLES = {
   'fast-path': src('cli/fast-path.ts'),
-  errors: src('errors/codexd-error.ts'),
+  errors: src('shared/errors/codexd-error.ts'),
   status: src('cli/hot/status.ts'),
   start: src('cli/hot/start.ts'),
   'shell-init': src('cli/hot/shell-init.ts'),
   proxy: src('cli/hot/proxy.ts'),
-  supervisor: src('supervisor/run.ts'),
-  'app-server': src('app-server/run.ts'),
+  supervisor: src('daemon/supervisor/run.ts'),
+  'app-server': src('daemon/app-server/run.ts'),
 }
 const bundleOf = new Map(Object.entries(BUNDLES).map(([name, path]) => [path, name]))
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
-import {tempHome} from './support/home.js'
-import {runCodexd} from './support/processes.js'
+import {tempHome} from '../src/shared/harness/home.js'
+import {runCodexd} from '../src/shared/harness/processes.js'
 
 describe('usage errors are one line, name the flag or argument, and exit 2', () => {
   const cases: [string[], RegExp][] = [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
-import {tempHome} from './support/home.js'
+import {tempHome} from '../src/shared/harness/home.js'
 import {startBuiltinServer} from './support/builtin-server.js'
-import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid} from './support/processes.js'
+import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid} from '../src/shared/harness/processes.js'
 
 /** A module hook that makes any import of @oclif/core fail: proves a command did not load it. */
 const FORBID_OCLIF = `--import=data:text/javascript,${encodeURIComponent(`

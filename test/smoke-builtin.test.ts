@@ -5,10 +5,10 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {processesForHome} from '../src/smoke/census.js'
-import {SCENARIOS} from '../src/smoke/scenarios/index.js'
+import {processesForHome} from '../src/client/smoke/census.js'
+import {SCENARIOS} from '../src/client/smoke/scenarios/index.js'
 import {parseJunit} from './support/junit.js'
-import {runCodexd} from './support/processes.js'
+import {runCodexd} from '../src/shared/harness/processes.js'
 
 describe('codexd smoke --server builtin', () => {
   const out = mkdtempSync(join(tmpdir(), 'codexd-smoke-out-'))

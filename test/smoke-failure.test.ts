@@ -6,9 +6,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, describe, it} from 'node:test'
-import {processesForHome} from '../src/smoke/census.js'
+import {processesForHome} from '../src/client/smoke/census.js'
 import {parseJunit} from './support/junit.js'
-import {finished, runCodexd, spawnCodexd, waitFor} from './support/processes.js'
+import {finished, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/children/', import.meta.url))
 

@@ -5,9 +5,9 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {processesForHome} from '../src/smoke/census.js'
+import {processesForHome} from '../src/client/smoke/census.js'
 import {parseJunit} from './support/junit.js'
-import {runCodexd} from './support/processes.js'
+import {runCodexd} from '../src/shared/harness/processes.js'
 import {installRealCodex} from './support/real-codex.js'
 
 describe('codexd smoke --server codex (real @openai/codex 0.169.0)', () => {

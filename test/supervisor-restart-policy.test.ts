@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import type {StatusReport} from '../src/control/status-report.js'
-import {runCodexd} from './support/processes.js'
+import type {StatusReport} from '../src/shared/protocol/status-report.js'
+import {runCodexd} from '../src/shared/harness/processes.js'
 import {fixtureCommand, isRunning, status, supervisedHome, waitForStatus} from './support/supervisor-home.js'
 
 /** The delays announced by backoff events, in order. */
@@ -90,7 +90,7 @@ describe('restart policy: backoff resets after a stable run', () => {
   after(() => home.cleanup())
 
   it('unstable exits grow the delay; a run longer than CODEXD_STABLE_MS starts over from the minimum', async () => {
-    const {spawnCodexd} = await import('./support/processes.js')
+    const {spawnCodexd} = await import('../src/shared/harness/processes.js')
     const run = spawnCodexd(['run'], home.env)
     await waitForStatus(home.env, (r) => delays(r).length >= 3, 'three unstable restarts')
     writeFileSync(heal, '') // from now on the child serves 800 ms (stable: >= 300 ms), then exits 7
@@ -111,11 +111,11 @@ describe('started means an initialize round trip', () => {
   after(() => home.cleanup())
 
   it('a child that binds the socket but never answers initialize is never "running", and is killed', async () => {
-    const {spawnCodexd} = await import('./support/processes.js')
+    const {spawnCodexd} = await import('../src/shared/harness/processes.js')
     spawnCodexd(['run'], home.env)
     const starting = await waitForStatus(home.env, (r) => r.child?.state === 'starting' && r.child.pid !== null, 'the child to be spawned')
-    const {probeSocket} = await import('../src/startup/socket-probe.js')
-    const {waitFor} = await import('./support/processes.js')
+    const {probeSocket} = await import('../src/shared/startup/socket-probe.js')
+    const {waitFor} = await import('../src/shared/harness/processes.js')
     await waitFor(async () => (await probeSocket(home.paths.appServerSocket)).kind === 'live', {what: 'the fixture to bind'})
     const bound = await status(home.env)
     assert.equal(bound.code, 4, 'a bound socket alone is not running')

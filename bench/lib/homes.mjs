@@ -5,8 +5,8 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {removeCodexDaemonFiles} from '../../dist/children/codex-daemon-files.js'
-import {homePaths} from '../../dist/home/codex-home.js'
+import {removeCodexDaemonFiles} from '../../dist/shared/children/codex-daemon-files.js'
+import {homePaths} from '../../dist/shared/home/codex-home.js'
 import {runCodexd, signal, trackDaemon} from './procs.mjs'
 
 const homes = new Set()

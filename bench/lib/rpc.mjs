@@ -6,7 +6,7 @@
 import {once} from 'node:events'
 import {Duplex} from 'node:stream'
 import WebSocket from 'ws'
-import {connectPathFor} from '../../dist/home/socket-path.js'
+import {connectPathFor} from '../../dist/shared/home/socket-path.js'
 
 const MAX_PAYLOAD = 64 * 1024 * 1024
 

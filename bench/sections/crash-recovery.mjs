@@ -12,7 +12,7 @@
  */
 import {once} from 'node:events'
 import {readFileSync} from 'node:fs'
-import {readSupervisorConfig} from '../../dist/supervisor/config.js'
+import {readSupervisorConfig} from '../../dist/daemon/supervisor/config.js'
 import {startSupervisor, statusOf, tempHome} from '../lib/homes.mjs'
 import {CODEXD_BIN, isAlive, signal, spawnTracked, waitFor} from '../lib/procs.mjs'
 import {initializeOnce} from '../lib/rpc.mjs'

@@ -1,5 +1,5 @@
 import {Command, Errors} from '@oclif/core'
-import {ExitCode} from '../errors/exit-codes.js'
+import {ExitCode} from '../shared/errors/exit-codes.js'
 import {reportError} from './report-error.js'
 
 /**

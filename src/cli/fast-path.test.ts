@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
-import {DEFAULT_ENSURE_TIMEOUT_MS} from '../ensure/ensure-supervisor.js'
+import {DEFAULT_ENSURE_TIMEOUT_MS} from '../client/ensure/ensure-supervisor.js'
 import {parseHotInvocation} from './fast-path.js'
 
 describe('fast path argument recognition', () => {

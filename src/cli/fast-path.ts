@@ -100,10 +100,10 @@ export async function runFastPath(argv: readonly string[]): Promise<number | und
       case 'proxy':
         return await (await import('./hot/proxy.js')).runProxyCommand(invocation)
       case 'run':
-        await (await import('../supervisor/run.js')).runSupervisor({server: invocation.server, daemon: true})
+        await (await import('../daemon/supervisor/run.js')).runSupervisor({server: invocation.server, daemon: true})
         process.exit(0)
       case 'app-server':
-        await (await import('../app-server/run.js')).runBuiltinAppServer({listen: invocation.listen, lockTimeoutMs: invocation.lockTimeoutMs})
+        await (await import('../daemon/app-server/run.js')).runBuiltinAppServer({listen: invocation.listen, lockTimeoutMs: invocation.lockTimeoutMs})
         process.exit(0)
     }
   } catch (error) {

@@ -1,23 +1,13 @@
-import {accessSync, constants, mkdirSync, writeFileSync} from 'node:fs'
-import {delimiter, dirname, join} from 'node:path'
-import {finished, spawnTracked, type Finished} from './processes.js'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {findOnPath} from '../../src/shared/children/find-on-path.js'
+import {finished, spawnTracked, type Finished} from '../../src/shared/harness/processes.js'
 
 /** The shells shell-init supports. */
 export type ShellName = 'bash' | 'zsh' | 'fish'
 
 /** The absolute path of the executable `name` on PATH, or undefined when it is not installed. */
-export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    const candidate = join(dir, name)
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined
-}
+export const findExecutable = (name: string, path?: string): string | undefined => findOnPath(name, path === undefined ? process.env : {PATH: path})
 
 /** Skip reason for tests that need a pseudo-terminal (util-linux `script`), or false. */
 export const NO_TERMINAL: string | false = findExecutable('script') ? false : 'util-linux script(1) is not installed: no pseudo-terminal, terminal tests skipped'

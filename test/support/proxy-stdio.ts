@@ -2,9 +2,9 @@ import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {after} from 'node:test'
 import WebSocket from 'ws'
-import {probeSocket} from '../../src/startup/socket-probe.js'
-import {tempHome, type TempHome} from './home.js'
-import {killAllStarted, spawnCodexd, waitFor} from './processes.js'
+import {probeSocket} from '../../src/shared/startup/socket-probe.js'
+import {tempHome, type TempHome} from '../../src/shared/harness/home.js'
+import {killAllStarted, spawnCodexd, waitFor} from '../../src/shared/harness/processes.js'
 import {childStdioDuplex} from './stdio-duplex.js'
 import {RpcClient} from './ws-client.js'
 
@@ -93,7 +93,7 @@ export class JsonlClient {
 }
 
 /** Live processes whose environment has CODEX_HOME=`home`: every supervisor, app-server child or proxy of a test home. */
-export {processesForHome as processesUsingHome} from '../../src/proc/home-processes.js'
+export {processesForHome as processesUsingHome} from '../../src/shared/proc/home-processes.js'
 
 /**
  * Fresh temporary homes for one test file: every home handed out is removed, and every process

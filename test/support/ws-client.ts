@@ -1,6 +1,6 @@
 import {once} from 'node:events'
 import WebSocket from 'ws'
-import {connectPathFor} from '../../src/home/socket-path.js'
+import {connectPathFor} from '../../src/shared/home/socket-path.js'
 
 /** A minimal JSON-RPC client over a WebSocket on a unix socket, for tests. */
 export class RpcClient {

@@ -1,4 +1,4 @@
-import {runProxy, type ProxyOptions} from '../../proxy/run-proxy.js'
+import {runProxy, type ProxyOptions} from '../../client/proxy/run-proxy.js'
 
 /**
  * `codexd proxy`: bridges stdio to the app-server socket, then exits the process at once (stdin

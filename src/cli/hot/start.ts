@@ -1,7 +1,7 @@
 import {isatty} from 'node:tty'
-import {ensureSupervisor} from '../../ensure/ensure-supervisor.js'
-import {describeStart} from '../../ensure/start-output.js'
-import {homePaths, resolveCodexHome} from '../../home/codex-home.js'
+import {ensureSupervisor} from '../../client/ensure/ensure-supervisor.js'
+import {describeStart} from '../../client/ensure/start-output.js'
+import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 
 export interface StartOptions {
   readonly json: boolean

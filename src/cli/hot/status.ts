@@ -1,7 +1,7 @@
-import {formatStatus} from '../../control/format-status.js'
-import {queryStatus} from '../../control/status-query.js'
-import {statusExitCode} from '../../control/status-report.js'
-import {homePaths, resolveCodexHome} from '../../home/codex-home.js'
+import {formatStatus} from '../../client/operations/format-status.js'
+import {queryStatus} from '../../client/operations/status-query.js'
+import {statusExitCode} from '../../shared/protocol/status-report.js'
+import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 
 export interface StatusOptions {
   readonly json: boolean

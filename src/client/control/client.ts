@@ -1,0 +1,82 @@
+import {connect} from 'node:net'
+import {dirname} from 'node:path'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import type {HomePaths} from '../../shared/home/codex-home.js'
+import {checkPrivateDirIfPresent} from '../../shared/home/private-dir.js'
+import {connectPathFor} from '../../shared/home/socket-path.js'
+import {MAX_CONTROL_LINE_BYTES, type ControlRequest} from '../../shared/protocol/control.js'
+import {connectFailure} from '../../shared/util/connect-failure.js'
+
+/** Default wait for a supervisor's answer; a live supervisor answers in milliseconds. */
+export const DEFAULT_CONTROL_TIMEOUT_MS = 5000
+
+/**
+ * Sends one request to the supervisor of `paths.home` over its control socket and resolves with
+ * its JSON answer. Fails with a CodexdError: `supervisor-not-running` (exit 3) when nothing
+ * listens (no socket file, or a stale one), `supervisor-unreachable` (exit 4) when something is
+ * there but does not answer within `timeoutMs`, and `supervisor-error` when it answered with an
+ * error. Imports only node builtins and src/home (the fast path loads it without oclif).
+ */
+export async function controlRequest(paths: HomePaths, request: ControlRequest, timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS): Promise<any> {
+  // Never talk to a socket in a directory another user could have planted it in (DESIGN.md section 3).
+  checkPrivateDirIfPresent(dirname(paths.supervisorSocket))
+  const socketPath = connectPathFor(paths.supervisorSocket)
+  if (socketPath !== paths.supervisorSocket) checkPrivateDirIfPresent(dirname(socketPath))
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect({path: socketPath})
+    let buffer = ''
+    let connected = false
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(unreachable(paths, connected ? `did not answer '${request.type}' within ${timeoutMs} ms` : `did not accept a connection within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const fail = (error: Error) => {
+      clearTimeout(timer)
+      socket.destroy()
+      reject(error)
+    }
+    socket.setEncoding('utf8')
+    socket.once('connect', () => {
+      connected = true
+      socket.write(`${JSON.stringify(request)}\n`)
+    })
+    socket.on('data', (chunk: string) => {
+      buffer += chunk
+      const end = buffer.indexOf('\n')
+      if (end >= 0) {
+        clearTimeout(timer)
+        // The answer is complete: close at once rather than end() and wait for the supervisor's
+        // side to close too, a wake-up of the supervisor that every status and start would wait on.
+        socket.destroy()
+        resolve(buffer.slice(0, end))
+      } else if (buffer.length > MAX_CONTROL_LINE_BYTES) fail(unreachable(paths, 'sent an answer longer than the protocol allows'))
+    })
+    socket.once('end', () => {
+      if (!buffer.includes('\n')) fail(unreachable(paths, `closed the connection without answering '${request.type}'`))
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const failure = connectFailure(error.code)
+      if (failure === 'absent' || failure === 'refused') fail(notRunning(paths))
+      else fail(unreachable(paths, `cannot be reached (${error.code ?? error.message})`))
+    })
+  })
+  let parsed: any
+  try {
+    parsed = JSON.parse(answer)
+  } catch {
+    throw unreachable(paths, 'answered with a line that is not JSON')
+  }
+  if (parsed?.ok !== true) {
+    throw new CodexdError(parsed?.code ?? 'supervisor-error', `supervisor for ${paths.home} refused '${request.type}': ${parsed?.error ?? 'no reason given'}`, ExitCode.ChildFailed)
+  }
+  return parsed
+}
+
+function notRunning(paths: HomePaths): CodexdError {
+  return new CodexdError('supervisor-not-running', `no codexd supervisor is running for ${paths.home} (nothing listens on ${paths.supervisorSocket}): run codexd start`, ExitCode.NotRunning)
+}
+
+function unreachable(paths: HomePaths, what: string): CodexdError {
+  return new CodexdError('supervisor-unreachable', `the codexd supervisor at ${paths.supervisorSocket} ${what}: see ${paths.supervisorLog}, or run codexd stop to end it`, ExitCode.Unreachable)
+}

@@ -1,0 +1,241 @@
+import type {ChildProcess} from 'node:child_process'
+import {closeSync, openSync, statfsSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
+import {serverChoice} from '../../shared/children/child-spec.js'
+import {CODEXD_ENTRY} from '../../shared/product.js'
+import {controlRequest} from '../control/client.js'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import type {HomePaths} from '../../shared/home/codex-home.js'
+import {ensurePrivateDir} from '../../shared/home/private-dir.js'
+import {preflightHomePaths} from '../../shared/startup/preflight.js'
+import {faultPoint} from '../../shared/testing/fault-points.js'
+import type {HeldLock} from '../../shared/lock/flock.js'
+import {logTail} from '../../shared/util/log-tail.js'
+
+export interface EnsureOptions {
+  /** Which app-server a newly started supervisor runs (auto|builtin|codex|<command>); default: $CODEXD_SERVER, else auto. */
+  server?: string
+  /** Overall deadline: lock wait, supervisor start and the child's first initialize. Default 60 s. */
+  timeoutMs?: number
+  /** Progress lines for a human (callers print them on a TTY only). */
+  onProgress?: (message: string) => void
+}
+
+export interface EnsureResult {
+  /** True when a supervisor was already running (this call, or a concurrent one, did not start it). */
+  alreadyRunning: boolean
+  supervisorPid: number
+  /** The canonical app-server socket, which answered an initialize round trip. */
+  appServerSocket: string
+}
+
+/** Default overall deadline of ensureSupervisor. */
+export const DEFAULT_ENSURE_TIMEOUT_MS = 60_000
+
+/** How the supervisor answers `ping` (see src/supervisor/control-handler.ts). */
+interface PingAnswer {
+  pid: number
+  childState: string
+  detail?: string
+}
+
+/**
+ * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,
+ * never codex's), probe again, spawn `codexd run` detached (stdio to the log), poll until it
+ * answers AND the app-server answered an initialize round trip (or it exits: error with its log
+ * tail), release. A supervisor in crash-loop or with the child stopped is asked to `start`, which
+ * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
+ */
+export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
+  serverChoice(options.server) // a usage error (an empty --server) before anything is spawned
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
+  const progress = options.onProgress ?? (() => {})
+  const first = await ping(paths)
+  if (first) return {alreadyRunning: true, supervisorPid: await untilServing(paths, first, deadline, progress), appServerSocket: paths.appServerSocket}
+
+  ensurePrivateDir(paths.codexdDir)
+  const taken = await lockOrSupervisor(paths, deadline, progress)
+  if ('answer' in taken) return {alreadyRunning: true, supervisorPid: await untilServing(paths, taken.answer, deadline, progress), appServerSocket: paths.appServerSocket}
+  let answer: PingAnswer
+  let supervisor: ChildProcess
+  try {
+    await faultPoint('ensure-after-lock')
+    const second = await ping(paths)
+    if (second) {
+      taken.lock.release()
+      return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+    }
+    preflightHomePaths(paths)
+    progress(`starting the codexd supervisor for ${paths.home}`)
+    supervisor = await spawnSupervisor(paths, options.server)
+    answer = await untilAnswers(paths, supervisor, deadline)
+  } finally {
+    // Once the supervisor answers, every later caller finds it by ping: the lock has done its job,
+    // and holding it while the app-server starts would only queue the other callers behind it.
+    taken.lock.release()
+  }
+  progress('waiting for the app-server to answer initialize')
+  return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, supervisor), appServerSocket: paths.appServerSocket}
+}
+
+/**
+ * Waits for codexd's supervisor lock while pinging the supervisor: whichever comes first wins.
+ * Concurrent callers thus leave as soon as the first one's supervisor answers, instead of taking
+ * the lock one after another only to find it running.
+ */
+async function lockOrSupervisor(paths: HomePaths, deadline: number, progress: (message: string) => void): Promise<{lock: HeldLock} | {answer: PingAnswer}> {
+  const {acquireLock} = await import('../../shared/lock/flock.js')
+  const stop = new AbortController()
+  const locking = acquireLock(paths.supervisorLock, {
+    timeoutMs: Math.max(0, deadline - Date.now()),
+    purpose: "codexd's supervisor lock",
+    signal: stop.signal,
+    onWait: () => progress(`waiting for another codexd start (lock ${paths.supervisorLock})`),
+  })
+  const pinging = (async () => {
+    for (let pause = 25; !stop.signal.aborted; pause = Math.min(pause * 2, 100)) {
+      await sleep(pause)
+      const answer = stop.signal.aborted ? undefined : await ping(paths).catch(() => undefined)
+      if (answer) return answer
+    }
+    return undefined
+  })()
+  let winner: {lock: HeldLock} | {answer: PingAnswer} | undefined
+  try {
+    // Neither side settles with undefined before `stop` aborts; a lock timeout rejects.
+    winner = await Promise.race([locking.then((lock) => ({lock: lock!})), pinging.then((answer) => ({answer: answer!}))])
+    return winner
+  } finally {
+    stop.abort()
+    // A lock granted in the same moment the ping answered is not needed: give it back.
+    void locking.then((lock) => {
+      if (lock && !(winner && 'lock' in winner && winner.lock === lock)) lock.release()
+    }, () => {})
+  }
+}
+
+/**
+ * The supervisor's ping answer, or undefined when none runs. Unreachable (wedged) is an error,
+ * except when `spawned`, the supervisor this call started, died with the ping unanswered: then
+ * undefined too, so the caller reports that death instead of a wedged supervisor.
+ */
+async function ping(paths: HomePaths, spawned?: ChildProcess): Promise<PingAnswer | undefined> {
+  try {
+    return (await controlRequest(paths, {type: 'ping'})) as PingAnswer
+  } catch (error) {
+    if (error instanceof CodexdError && error.code === 'supervisor-not-running') return undefined
+    if (spawned && error instanceof CodexdError && error.code === 'supervisor-unreachable' && (await exitsWithin(spawned, 1000))) return undefined
+    throw error
+  }
+}
+
+/** True once `child` has exited, waiting up to `ms` for it (its exit event may trail the closed socket). */
+async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}
+
+/**
+ * V8 flags for the long-lived supervisor, which mostly waits: no optimizing JIT and a small young
+ * generation. Measured idle VmRSS 66 MB -> 55 MB, flat over 300 status requests (docs/benchmarks.md).
+ */
+const SUPERVISOR_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1']
+
+/** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
+async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
+  // Loaded here, not up front: a `start` that finds the supervisor running never spawns.
+  const {spawn} = await import('node:child_process')
+  const log = openSync(paths.supervisorLog, 'a', 0o600)
+  try {
+    const args = [...SUPERVISOR_NODE_FLAGS, CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
+    const child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: {...process.env, CODEX_HOME: paths.home},
+    })
+    child.on('error', () => {}) // an exec failure shows up as an exit below
+    child.unref()
+    return child
+  } finally {
+    closeSync(log)
+  }
+}
+
+/** Polls `ping` until the supervisor answers, failing with its log tail if it exits first. */
+async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline: number): Promise<PingAnswer> {
+  let exited: string | undefined
+  supervisor.once('exit', (code, signal) => {
+    // Exit 6: a supervisor started another way (`codexd run` by hand) holds the instance lock; it will answer.
+    if (code !== ExitCode.AlreadyInUse) exited = signal ? `was killed by ${signal}` : `exited with code ${code}`
+  })
+  for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
+    const answer = await ping(paths, supervisor)
+    if (answer) return answer
+    if (exited) throw supervisorFailed(paths, `the codexd supervisor ${exited} before it answered`)
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the codexd supervisor (pid ${supervisor.pid}) did not answer on ${paths.supervisorSocket} in time`)
+    await sleep(pause)
+  }
+}
+
+/**
+ * Waits until the supervisor reports the child `running` (an initialize round trip succeeded),
+ * asking an already running supervisor to `start` once when its child is stopped, crash-looping or
+ * unmanaged. Resolves with the supervisor pid.
+ */
+async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, supervisor?: ChildProcess): Promise<number> {
+  let current = answer
+  // A supervisor we just spawned already tried: its crash-loop is the answer, not a reason to retry.
+  let askedToStart = supervisor !== undefined
+  for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
+    if (current.childState === 'running') return current.pid
+    if (!askedToStart && (current.childState === 'crash-loop' || current.childState === 'stopped' || current.childState === 'unmanaged')) {
+      askedToStart = true
+      progress(`asking the supervisor to start the app-server (it was ${current.childState})`)
+      const remaining = Math.max(1000, deadline - Date.now())
+      current = (await controlRequest(paths, {type: 'start', wait: true}, remaining)) as PingAnswer
+      continue
+    }
+    if (current.childState === 'crash-loop' || current.childState === 'unmanaged') {
+      throw childFailed(paths, current)
+    }
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`)
+    await sleep(pause)
+    const next = await ping(paths, supervisor)
+    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`)
+    current = next
+  }
+}
+
+function childFailed(paths: HomePaths, answer: PingAnswer): CodexdError {
+  if (answer.childState === 'unmanaged') {
+    return new CodexdError('unmanaged-listener', `another process serves the app-server socket at ${paths.appServerSocket}${answer.detail ? ` (${answer.detail})` : ''}: stop it, then run codexd start`, ExitCode.AlreadyInUse)
+  }
+  return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`)
+}
+
+function supervisorFailed(paths: HomePaths, what: string): CodexdError {
+  const tail = logTail(paths.supervisorLog, 8)
+  const shown = tail === '' ? '' : `; last log lines: ${tail.split('\n').join(' | ')}`
+  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${shown}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
+}
+
+/** Below this many free bytes, a failed start names the full disk (its log may have no room to say so). */
+const LOW_SPACE_BYTES = 1024 * 1024
+
+/** `; the filesystem that holds <home> has N bytes free: ...` when space is that low, else ''. */
+function lowSpaceHint(home: string): string {
+  try {
+    const stats = statfsSync(home)
+    const free = stats.bavail * stats.bsize
+    return free < LOW_SPACE_BYTES ? `; the filesystem that holds ${home} has ${free} bytes free: free some space and run codexd start again` : ''
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,53 @@
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import type {HomePaths} from '../../shared/home/codex-home.js'
+import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
+import {controlRequest} from '../control/client.js'
+import {stopSupervisor} from './stop-supervisor.js'
+
+export interface RestartOptions {
+  readonly graceMs: number
+  readonly timeoutMs: number
+  /** A different app-server choice: the supervisor itself is restarted with it. */
+  readonly server?: string
+  readonly onProgress?: (message: string) => void
+}
+
+export interface RestartResult {
+  readonly home: string
+  /** child: the supervisor restarted its child; supervisor: stopped and started again; started: nothing ran. */
+  readonly restarted: 'child' | 'supervisor' | 'started'
+  readonly supervisorPid: number
+  readonly childPid: number | null
+}
+
+/**
+ * `codexd restart`: asks the running supervisor to restart its child (clearing a crash-loop) and
+ * waits until the new child answered initialize; with `server`, stops the supervisor and starts
+ * it with that choice; with nothing running, starts it.
+ */
+export async function restartSupervisor(paths: HomePaths, options: RestartOptions): Promise<RestartResult> {
+  if (options.server !== undefined) {
+    await stopSupervisor(paths, options.graceMs)
+    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress})
+    return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
+  }
+  let answer: any
+  try {
+    answer = await controlRequest(paths, {type: 'restart', graceMs: options.graceMs, wait: true}, options.timeoutMs + options.graceMs)
+  } catch (error) {
+    if (!(error instanceof CodexdError) || error.code !== 'supervisor-not-running') throw error
+    options.onProgress?.('no supervisor was running: starting one')
+    const started = await ensureSupervisor(paths, {timeoutMs: options.timeoutMs, onProgress: options.onProgress})
+    return {home: paths.home, restarted: 'started', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
+  }
+  if (answer.childState !== 'running') {
+    throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, answer.childState === 'unmanaged' ? ExitCode.AlreadyInUse : ExitCode.ChildFailed)
+  }
+  return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
+}
+
+async function childPid(paths: HomePaths): Promise<number | null> {
+  const answer = await controlRequest(paths, {type: 'ping'})
+  return answer.childPid ?? null
+}

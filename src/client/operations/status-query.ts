@@ -1,0 +1,62 @@
+import {existsSync} from 'node:fs'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import type {HomePaths} from '../../shared/home/codex-home.js'
+import {controlRequest} from '../control/client.js'
+import type {StatusReport} from '../../shared/protocol/status-report.js'
+
+/**
+ * Builds the `codexd status` report. Never starts anything: asks the supervisor over its control
+ * socket; when none answers, reads the last recorded exit and recent events from the state
+ * database (sqlite3 loaded only then) and says whether an unmanaged listener serves the home.
+ */
+export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<StatusReport> {
+  try {
+    const {ok: _ok, ...report} = await controlRequest(paths, {type: 'status'}, timeoutMs)
+    return report as StatusReport
+  } catch (error) {
+    if (!(error instanceof CodexdError) || (error.code !== 'supervisor-not-running' && error.code !== 'supervisor-unreachable')) throw error
+    const history = await readHistory(paths)
+    const unmanagedListener = await findListener(paths)
+    return {
+      home: paths.home,
+      state: error.code === 'supervisor-not-running' ? 'not-running' : 'unreachable',
+      supervisor: null,
+      child: null,
+      restarts: 0,
+      lastExit: history.lastExit,
+      unmanagedListener,
+      events: history.events,
+      message: error.message,
+    }
+  }
+}
+
+async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastExit' | 'events'>> {
+  if (!existsSync(paths.supervisorDb)) return {lastExit: null, events: []}
+  try {
+    const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
+    const store = await SupervisorStore.openForReading(paths.supervisorDb)
+    if (!store) return {lastExit: null, events: []}
+    try {
+      return {lastExit: await store.lastExit(), events: (await store.recentEvents(10)).map(({at, kind, message}) => ({at, kind, message}))}
+    } finally {
+      await store.close()
+    }
+  } catch (error) {
+    // History is a courtesy: a busy or damaged database must not turn status into an error. A
+    // corrupt one is said, though: the next start moves it aside.
+    if (error instanceof CodexdError && error.code === 'state-corrupt') return {lastExit: null, events: [{at: new Date().toISOString(), kind: 'state-corrupt', message: error.message}]}
+    return {lastExit: null, events: []}
+  }
+}
+
+/** A live listener on the app-server socket while no supervisor runs: someone else serves the home. */
+async function findListener(paths: HomePaths): Promise<StatusReport['unmanagedListener']> {
+  const {probeSocket} = await import('../../shared/startup/socket-probe.js')
+  const probe = await probeSocket(paths.appServerSocket, 500)
+  if (probe.kind !== 'live') return null
+  const {listenerPids} = await import('../../shared/proc/processes.js')
+  const {connectPathFor} = await import('../../shared/home/socket-path.js')
+  const pid = listenerPids(connectPathFor(paths.appServerSocket))[0] ?? null
+  return {pid, since: new Date().toISOString(), note: pid === null ? `a process codexd cannot identify listens on ${paths.appServerSocket}` : `pid ${pid} listens on ${paths.appServerSocket} without codexd`}
+}

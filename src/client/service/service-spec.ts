@@ -1,0 +1,44 @@
+import {join} from 'node:path'
+import {usageError} from '../../shared/errors/codexd-error.js'
+import {resolveCodexHome} from '../../shared/home/codex-home.js'
+import {currentLauncher, type Launcher} from '../install/launcher.js'
+import {managerFor, type ServiceManager} from './platform.js'
+import {serviceIdentity, type ServiceIdentity} from './service-identity.js'
+import {userHome, xdgConfigHome} from '../install/user-dirs.js'
+
+/** Everything a service file says: which codexd runs, for which home, with which environment. */
+export interface ServiceSpec {
+  readonly manager: ServiceManager
+  readonly identity: ServiceIdentity
+  /** Where the unit or plist goes. */
+  readonly path: string
+  /** The CODEX_HOME the service supervises (absolute). */
+  readonly home: string
+  readonly launcher: Launcher
+  /** Environment the service runs with: CODEX_HOME, PATH (so `auto` finds codex), CODEXD_SERVER when chosen. */
+  readonly environment: ReadonlyArray<readonly [string, string]>
+}
+
+/** Where the service file of `identity` lives for `manager`, under the user's (XDG) directories. */
+export function serviceFilePath(manager: ServiceManager, identity: ServiceIdentity, env: NodeJS.ProcessEnv = process.env): string {
+  return manager === 'systemd'
+    ? join(xdgConfigHome(env), 'systemd', 'user', identity.unitName)
+    : join(userHome(env), 'Library', 'LaunchAgents', `${identity.label}.plist`)
+}
+
+/**
+ * The service for the current CODEX_HOME, resolved now: this node and codexd (absolute paths),
+ * the PATH of the installing shell, and the server choice (`--server`, else $CODEXD_SERVER).
+ */
+export function buildServiceSpec(platform: string, server: string | undefined, env: NodeJS.ProcessEnv = process.env): ServiceSpec {
+  const manager = managerFor(platform)
+  const home = resolveCodexHome(env)
+  const identity = serviceIdentity(home, env)
+  const chosen = server ?? env.CODEXD_SERVER
+  const environment: Array<[string, string]> = [['CODEX_HOME', home], ['PATH', env.PATH ?? '/usr/local/bin:/usr/bin:/bin']]
+  if (chosen) environment.push(['CODEXD_SERVER', chosen])
+  for (const [name, value] of environment) {
+    if (/[\n\r\0]/.test(value)) throw usageError(`${name} contains a newline or NUL, which a service file cannot hold: fix ${name} and run again`)
+  }
+  return {manager, identity, path: serviceFilePath(manager, identity, env), home, launcher: currentLauncher(), environment}
+}

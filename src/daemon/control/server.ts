@@ -1,0 +1,124 @@
+import {createServer, type Server, type Socket} from 'node:net'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import type {HomePaths} from '../../shared/home/codex-home.js'
+import {planSocketEndpoint} from '../../shared/home/socket-path.js'
+import {bindSocket, type BoundSocket} from '../../shared/startup/bind-socket.js'
+import {prepareSocketPath} from '../../shared/startup/prepare-socket.js'
+import {faultPoint} from '../../shared/testing/fault-points.js'
+import {MAX_CONTROL_LINE_BYTES, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
+
+/** A handler's answer, and optional work to do once the answer is written (stop: exit). */
+export interface HandlerResult {
+  readonly response: Record<string, unknown>
+  readonly after?: () => void
+}
+
+export type ControlHandler = (request: ControlRequest) => Promise<HandlerResult>
+
+/** How long a refused connection may stay open for its peer to read the answer. */
+const HANG_UP_GRACE_MS = 1000
+
+const REQUEST_TYPES: readonly ControlRequestType[] = ['ping', 'status', 'stop', 'restart', 'start']
+
+/** A listening control socket. */
+export interface ControlServer {
+  /** Stops accepting, closes connections, removes the socket file. */
+  close(): Promise<void>
+}
+
+/**
+ * Listens on `$CODEX_HOME/codexd/supervisor.sock` (0600, long-path safe) and answers one JSON
+ * line per request line. The caller must hold the supervisor instance lock: any socket file
+ * already there belongs to a dead supervisor and is removed.
+ */
+export async function startControlServer(paths: HomePaths, handler: ControlHandler): Promise<ControlServer> {
+  const endpoint = planSocketEndpoint(paths.supervisorSocket)
+  try {
+    await prepareSocketPath(endpoint)
+  } catch (error) {
+    if (error instanceof CodexdError && error.code === 'already-in-use') {
+      throw new CodexdError('supervisor-running', `another process answers on the supervisor socket ${paths.supervisorSocket}: stop it (codexd stop) before running a second supervisor`, ExitCode.AlreadyInUse)
+    }
+    throw error
+  }
+  await faultPoint('supervisor-after-prepare')
+  const connections = new Set<Socket>()
+  const server: Server = createServer((socket) => {
+    connections.add(socket)
+    socket.on('close', () => connections.delete(socket))
+    socket.on('error', () => socket.destroy())
+    serveConnection(socket, handler)
+  })
+  const bound: BoundSocket = await bindSocket(server, endpoint)
+  await faultPoint('supervisor-after-bind')
+  return {
+    async close() {
+      for (const socket of connections) socket.end()
+      await bound.release()
+    },
+  }
+}
+
+/**
+ * Answers each request line in the order received (one at a time per connection, so pipelined
+ * requests get their answers in order). A line over MAX_CONTROL_LINE_BYTES gets an error and the
+ * connection is dropped: a client that keeps sending must not make the supervisor buffer it.
+ */
+function serveConnection(socket: Socket, handler: ControlHandler): void {
+  let buffer = ''
+  let answered = Promise.resolve()
+  socket.setEncoding('utf8')
+  const onData = (chunk: string) => {
+    buffer += chunk
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, end)
+      buffer = buffer.slice(end + 1)
+      if (line.trim() !== '') answered = answered.then(() => answer(socket, line, handler))
+    }
+    if (buffer.length > MAX_CONTROL_LINE_BYTES) {
+      socket.off('data', onData)
+      buffer = ''
+      answered = answered.then(() => reply(socket, {ok: false, error: 'request line too long', code: 'bad-request'}, () => hangUp(socket)))
+    }
+  }
+  socket.on('data', onData)
+}
+
+/**
+ * Ends the connection without reading more: the peer gets the answer and end of input; one that
+ * keeps sending is stopped by back-pressure and cut off after a grace second.
+ */
+function hangUp(socket: Socket): void {
+  socket.end()
+  socket.pause()
+  setTimeout(() => socket.destroy(), HANG_UP_GRACE_MS).unref()
+}
+
+async function answer(socket: Socket, line: string, handler: ControlHandler): Promise<void> {
+  let request: ControlRequest
+  try {
+    request = JSON.parse(line)
+  } catch {
+    reply(socket, {ok: false, error: 'request is not JSON', code: 'bad-request'})
+    return
+  }
+  if (typeof request !== 'object' || request === null || !REQUEST_TYPES.includes(request.type)) {
+    reply(socket, {ok: false, error: `unknown request type; expected one of ${REQUEST_TYPES.join(', ')}`, code: 'bad-request'})
+    return
+  }
+  try {
+    const result = await handler(request)
+    reply(socket, {ok: true, ...result.response}, result.after)
+  } catch (error) {
+    reply(socket, {ok: false, error: error instanceof Error ? error.message : String(error), code: error instanceof CodexdError ? error.code : 'internal'})
+  }
+}
+
+function reply(socket: Socket, message: Record<string, unknown>, after?: () => void): void {
+  if (socket.destroyed || !socket.writable) {
+    after?.()
+    return
+  }
+  socket.write(`${JSON.stringify(message)}\n`, () => after?.())
+}

@@ -1,0 +1,144 @@
+import {resolveChildSpec, serverChoice} from '../../shared/children/child-spec.js'
+import type {ControlRequest} from '../../shared/protocol/control.js'
+import {startControlServer, type HandlerResult} from '../control/server.js'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {homePaths, resolveCodexHome, type HomePaths} from '../../shared/home/codex-home.js'
+import {ensurePrivateDir} from '../../shared/home/private-dir.js'
+import {acquireLock, type HeldLock} from '../../shared/lock/flock.js'
+import {describeMovedAside} from '../../shared/state/database.js'
+import {preflightHomePaths} from '../../shared/startup/preflight.js'
+import {faultPoint} from '../../shared/testing/fault-points.js'
+import {readSupervisorConfig, type SupervisorConfig} from './config.js'
+import {RotatingLog} from './logger.js'
+import {reapOrphans} from '../../shared/supervisor-state/orphans.js'
+import {SupervisorStore} from '../../shared/supervisor-state/store.js'
+import {Supervisor} from './supervisor.js'
+import {watchControlDir} from './watcher.js'
+
+export interface RunSupervisorOptions {
+  /** auto|builtin|codex|<command>; default $CODEXD_SERVER, else auto. */
+  readonly server?: string
+  /** Started by `codexd start`: log only to the file (stderr already is that file). */
+  readonly daemon: boolean
+}
+
+/**
+ * `codexd run`: the supervisor in the foreground until SIGTERM/SIGINT or a `stop` request, then a
+ * clean exit 0. Holds the instance lock for its whole life (one supervisor per CODEX_HOME),
+ * migrates its state database under it, reaps children orphaned by a supervisor that died,
+ * answers the control socket, watches the control directory, probes the app-server socket.
+ */
+export async function runSupervisor(options: RunSupervisorOptions): Promise<void> {
+  const paths = homePaths(resolveCodexHome())
+  ensurePrivateDir(paths.codexdDir)
+  preflightHomePaths(paths)
+  const instance = await takeInstanceLock(paths)
+  await faultPoint('supervisor-after-lock')
+  const {config, warnings} = readSupervisorConfig()
+  const log = new RotatingLog(paths.supervisorLog, config.logMaxBytes, config.logKeep, options.daemon ? undefined : process.stderr)
+  let store: SupervisorStore | undefined
+  try {
+    const choice = serverChoice(options.server)
+    log.line(`supervisor pid ${process.pid} starting for ${paths.home} (server: ${choice})`)
+    for (const warning of warnings) log.line(`warning: ${warning}`)
+    const opened = await SupervisorStore.open(paths.supervisorDb)
+    store = opened.store
+    const spec = await resolveChildSpec(choice)
+    await store.beginRun(process.pid, choice)
+    if (opened.report.movedAside) {
+      const message = describeMovedAside(paths.supervisorDb, opened.report.movedAside)
+      log.line(`state-recovered: ${message}`)
+      await store.event('state-recovered', message)
+    }
+    for (const reaped of await reapOrphans(store, config.stopGraceMs)) {
+      log.line(`orphan-reaped: ${reaped}`)
+      await store.event('orphan-reaped', reaped)
+    }
+    await serve(paths, config, new Supervisor(paths, spec, choice, config, store, log), store, log)
+  } catch (error) {
+    log.line(`supervisor failed: ${error instanceof Error ? error.message : String(error)}`)
+    await store?.endRun(`failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => {})
+    throw error
+  } finally {
+    await store?.close().catch(() => {})
+    log.close()
+    instance.release()
+  }
+}
+
+async function takeInstanceLock(paths: HomePaths): Promise<HeldLock> {
+  try {
+    return await acquireLock(paths.supervisorInstanceLock, {timeoutMs: 3000, purpose: 'the supervisor instance lock'})
+  } catch (error) {
+    if (error instanceof CodexdError && error.code === 'lock-timeout') {
+      throw new CodexdError('supervisor-running', `a codexd supervisor already runs for ${paths.home} (${error.message.replace(/^.*\((held by [^)]*)\).*$/, '$1')}): use codexd status, or codexd stop first`, ExitCode.AlreadyInUse)
+    }
+    throw error
+  }
+}
+
+/** Runs the supervisor until a stop request or a signal; resolves after a clean shutdown. */
+async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog): Promise<void> {
+  let finish!: () => void
+  const finished = new Promise<void>((resolve) => (finish = resolve))
+  let stopping: Promise<{childPid: number | null; step: string}> | undefined
+  const stop = (reason: string, graceMs = config.stopGraceMs) =>
+    (stopping ??= supervisor.shutdown(reason, graceMs).then(async (result) => {
+      await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
+      return result
+    }))
+
+  const handler = async (request: ControlRequest): Promise<HandlerResult> => {
+    switch (request.type) {
+      case 'ping':
+        return {response: {...supervisor.summary()}}
+      case 'status': {
+        const report = supervisor.report()
+        const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
+        return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
+      }
+      case 'start':
+        return {response: {...(await supervisor.requestStart(request.wait ?? true))}}
+      case 'restart':
+        return {response: {...(await supervisor.requestRestart('codexd restart', request.wait ?? true))}}
+      case 'stop': {
+        await faultPoint('control-stop') // tests: a supervisor that never answers stop
+        const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
+        return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
+      }
+    }
+  }
+
+  const control = await startControlServer(paths, handler)
+  const watcher = await watchControlDir(paths, {
+    onSocketRemoved: (what) => void supervisor.onSocketRemoved(what),
+    onRepaired: (kind, message) => void supervisor.event(kind, message),
+    onError: (message) => void supervisor.event('error', message),
+  })
+  let probing = false
+  const probeTimer = setInterval(() => {
+    if (probing) return
+    probing = true
+    supervisor.probe().catch((error: Error) => supervisor.event('error', `probe failed: ${error.message}`)).finally(() => (probing = false))
+  }, Math.max(50, config.probeIntervalMs))
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.line(`received ${signal}: stopping`)
+    void stop(`signal ${signal}`).then(finish)
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGHUP', onSignal)
+  await supervisor.event('supervisor-start', `supervisor pid ${process.pid} serving ${paths.supervisorSocket}; child: ${supervisor.spec.describe}`)
+  supervisor.start()
+
+  await finished
+  clearInterval(probeTimer)
+  await watcher.close().catch(() => {})
+  await control.close()
+  await store.endRun(stopping ? 'stopped' : 'ended')
+  log.line(`supervisor pid ${process.pid} stopped`)
+  process.off('SIGTERM', onSignal)
+  process.off('SIGINT', onSignal)
+  process.off('SIGHUP', onSignal)
+}

@@ -1,0 +1,32 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {removeCodexDaemonFiles} from '../children/codex-daemon-files.js'
+import {homePaths, type HomePaths} from '../home/codex-home.js'
+
+export interface TempHome {
+  readonly home: string
+  readonly paths: HomePaths
+  /** The environment for a codexd process using this home (never the machine's ~/.codex). */
+  readonly env: NodeJS.ProcessEnv
+  remove(): void
+}
+
+/**
+ * A fresh temporary CODEX_HOME; `remove()` deletes it (call it in an `after`/`finally`), with
+ * what a killed codex 0.169 left for it under /tmp/codex-daemon-<uid>/.
+ */
+export function tempHome(prefix = 'codexd-test-'): TempHome {
+  const home = mkdtempSync(join(tmpdir(), prefix))
+  const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: home, HOME: home}
+  delete env.CODEXD_TEST_FAULT
+  delete env.CODEXD_TEST_NO_LOCK
+  // codex prints a backtrace after every error when this is set (it is, in some shells).
+  delete env.RUST_BACKTRACE
+  const paths = homePaths(home)
+  const remove = () => {
+    removeCodexDaemonFiles(paths.appServerSocket)
+    rmSync(home, {recursive: true, force: true})
+  }
+  return {home, paths, env, remove}
+}
