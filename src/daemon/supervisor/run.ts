@@ -1,6 +1,5 @@
 import {resolveChildSpec, serverChoice} from '../../shared/children/child-spec.js'
-import type {ControlRequest} from '../../shared/protocol/control.js'
-import {startControlServer, type HandlerResult} from '../control/server.js'
+import {startControlServer, type ControlHandlers} from '../control/server.js'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {homePaths, resolveCodexHome, type HomePaths} from '../../shared/home/codex-home.js'
@@ -89,28 +88,23 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
       return result
     }))
 
-  const handler = async (request: ControlRequest): Promise<HandlerResult> => {
-    switch (request.type) {
-      case 'ping':
-        return {response: {...supervisor.summary()}}
-      case 'status': {
-        const report = supervisor.report()
-        const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
-        return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
-      }
-      case 'start':
-        return {response: {...(await supervisor.requestStart(request.wait ?? true))}}
-      case 'restart':
-        return {response: {...(await supervisor.requestRestart('codexd restart', request.wait ?? true))}}
-      case 'stop': {
-        await faultPoint('control-stop') // tests: a supervisor that never answers stop
-        const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
-        return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
-      }
-    }
+  const handlers: ControlHandlers = {
+    ping: async () => ({response: supervisor.summary()}),
+    status: async () => {
+      const report = supervisor.report()
+      const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
+      return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
+    },
+    start: async (request) => ({response: await supervisor.requestStart(request.wait ?? true)}),
+    restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true)}),
+    stop: async (request) => {
+      await faultPoint('control-stop') // tests: a supervisor that never answers stop
+      const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
+      return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
+    },
   }
 
-  const control = await startControlServer(paths, handler)
+  const control = await startControlServer(paths, handlers)
   const watcher = await watchControlDir(paths, {
     onSocketRemoved: (what) => void supervisor.onSocketRemoved(what),
     onRepaired: (kind, message) => void supervisor.event(kind, message),

@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 import pRetry from 'p-retry'
 import type {ChildSpec} from '../../shared/children/child-spec.js'
-import type {ChildState} from '../../shared/protocol/control.js'
+import type {ChildState, ChildSummary} from '../../shared/protocol/control.js'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
@@ -29,15 +29,6 @@ class ForeignListener extends Error {
 
 /** The supervisor is shutting down: leave the retry loop. */
 class ShuttingDown extends Error {}
-
-/** The outcome of a ping/start/restart answer. */
-export interface ChildSummary {
-  /** The supervisor's pid. */
-  pid: number
-  childState: ChildState
-  childPid: number | null
-  detail?: string
-}
 
 /**
  * Owns one app-server child for one CODEX_HOME: spawns it (serialized through the startup lock
