@@ -81,12 +81,12 @@ async function takeInstanceLock(paths: HomePaths): Promise<HeldLock> {
 async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog): Promise<void> {
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
-  let stopping: Promise<{childPid: number | null; step: string}> | undefined
-  const stop = (reason: string, graceMs = config.stopGraceMs) =>
-    (stopping ??= supervisor.shutdown(reason, graceMs).then(async (result) => {
-      await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
-      return result
-    }))
+  // The supervisor shuts down once; a signal during a stop request gets the same result.
+  const stop = async (reason: string, graceMs = config.stopGraceMs) => {
+    const result = await supervisor.shutdown(reason, graceMs)
+    await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
+    return result
+  }
 
   const handlers: ControlHandlers = {
     ping: async () => ({response: supervisor.summary()}),
@@ -130,7 +130,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   clearInterval(probeTimer)
   await watcher.close().catch(() => {})
   await control.close()
-  await store.endRun(stopping ? 'stopped' : 'ended')
+  await store.endRun('stopped')
   log.line(`supervisor pid ${process.pid} stopped`)
   process.off('SIGTERM', onSignal)
   process.off('SIGINT', onSignal)
