@@ -203,7 +203,7 @@ export class Supervisor {
       const changed = this.nextChange()
       if (state.kind === 'backoff') {
         const wake = new AbortController()
-        await Promise.race([changed, sleep(state.until - Date.now(), undefined, {signal: wake.signal}).catch(() => {})])
+        await Promise.race([changed, sleep(Math.max(0, state.until - Date.now()), undefined, {signal: wake.signal}).catch(() => {})])
         wake.abort()
         if (this.state === state) await this.dispatch({type: 'backoff-elapsed'})
       } else await changed
