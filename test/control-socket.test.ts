@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict'
-import {lstatSync, mkdtempSync, rmSync, statSync} from 'node:fs'
+import {lstatSync, statSync} from 'node:fs'
 import {spawnSync} from 'node:child_process'
 import {connect, createServer, type Socket} from 'node:net'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {CodexdError} from '../src/shared/errors/codexd-error.js'
-import {homePaths} from '../src/shared/home/codex-home.js'
+import {tempHome} from '../src/shared/harness/home.js'
 import {ensurePrivateDir} from '../src/shared/home/private-dir.js'
 import {controlRequest} from '../src/client/control/client.js'
 import {startControlServer} from '../src/daemon/control/server.js'
 
 describe('control socket (JSON lines)', {timeout: 60_000}, () => {
-  const home = mkdtempSync(join(tmpdir(), 'codexd-control-'))
-  const paths = homePaths(home)
+  const home = tempHome('codexd-control-')
+  const {paths} = home
   ensurePrivateDir(paths.codexdDir)
-  after(() => rmSync(home, {recursive: true, force: true}))
+  after(() => home.remove())
 
   it('nothing listening: supervisor-not-running (exit 3)', async () => {
     await assert.rejects(controlRequest(paths, {type: 'ping'}), (error: CodexdError) => error.code === 'supervisor-not-running' && error.exitCode === 3)

@@ -3,7 +3,7 @@ import {describe, it} from 'node:test'
 import {backoffDelay, recordUnstableExit, wasStable} from './restart-policy.js'
 import {readSupervisorConfig} from './config.js'
 
-describe('backoffDelay', () => {
+describe('backoffDelay', {timeout: 10_000}, () => {
   it('doubles from the minimum and stops at the cap', () => {
     const config = {backoffMinMs: 100, backoffMaxMs: 1000, backoffFactor: 2}
     assert.deepEqual([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, config)), [100, 200, 400, 800, 1000, 1000])
@@ -15,7 +15,7 @@ describe('backoffDelay', () => {
   })
 })
 
-describe('recordUnstableExit (the crash-loop window)', () => {
+describe('recordUnstableExit (the crash-loop window)', {timeout: 10_000}, () => {
   const window = {crashLoopCount: 3, crashLoopWindowMs: 1000}
   /** Records exits at `times` one after another; the verdict of each. */
   function verdicts(times: number[], config = window): boolean[] {
@@ -41,7 +41,7 @@ describe('recordUnstableExit (the crash-loop window)', () => {
   })
 })
 
-describe('wasStable', () => {
+describe('wasStable', {timeout: 10_000}, () => {
   it('needs a ready time and a long enough run after it', () => {
     assert.equal(wasStable(undefined, 10_000, 100), false, 'never answered initialize: never stable, however long it lived')
     assert.equal(wasStable(1000, 1099, 100), false)
@@ -49,7 +49,7 @@ describe('wasStable', () => {
   })
 })
 
-describe('readSupervisorConfig', () => {
+describe('readSupervisorConfig', {timeout: 10_000}, () => {
   it('uses defaults and reports unusable values', () => {
     const {config, warnings} = readSupervisorConfig({CODEXD_STOP_GRACE_MS: 'soon'})
     assert.equal(config.stopGraceMs, 5000)
