@@ -1,6 +1,7 @@
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import {CENSUS_AVAILABLE, processesForHome} from './census.js'
-import {killStartedGroups, runCodexdCli, tail} from './cli.js'
+import {killAllStarted, runCodexd} from '../../shared/harness/processes.js'
+import {tail} from './cli.js'
 import {requireRunning, requireStart} from './checks.js'
 import type {SmokeHome} from './home.js'
 import {SCENARIOS} from './scenarios/index.js'
@@ -35,9 +36,9 @@ function makeContext(options: SmokeOptions): SmokeContext {
     timeoutMs: options.timeoutMs,
     stormSize: options.stormSize,
     signal: options.signal,
-    codexd: (args, cliOptions) => runCodexdCli(args, env, cliOptions),
+    codexd: (args, cliOptions) => runCodexd(args, env, cliOptions),
     async status() {
-      const run = await runCodexdCli(['status', '--json'], env, {timeoutMs: 30_000})
+      const run = await runCodexd(['status', '--json'], env, {timeoutMs: 30_000})
       let report: StatusReport | undefined
       try {
         report = JSON.parse(run.stdout) as StatusReport
@@ -95,8 +96,8 @@ export async function cleanupSmoke(home: SmokeHome, server: string): Promise<str
   const env = smokeEnv(home.paths.home, server)
   // First the harness's own commands still in flight (an interrupted storm's starts), so none
   // of them starts a supervisor after the stop.
-  killStartedGroups()
-  const stop = await runCodexdCli(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
+  killAllStarted()
+  const stop = await runCodexd(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
   const leftovers = CENSUS_AVAILABLE ? processesForHome(home.paths.home) : []
   for (const p of leftovers) {
     try {
