@@ -1,7 +1,7 @@
 /**
  * Row 4: kill -9 of the app-server child to the next successful initialize on its socket, vs the
  * goal: the child's own cold start plus the supervisor's first backoff step
- * (CODEXD_BACKOFF_MIN_MS, read from src/supervisor/config.ts). The child's own cold start is
+ * (CODEXD_BACKOFF_MIN_MS, read from src/daemon/supervisor/config.ts). The child's own cold start is
  * spawn to first successful initialize, launched by hand on a home in the state a restart finds:
  * the previous instance was killed with SIGKILL (stale socket, un-checkpointed SQLite WAL). The
  * cold start after a clean SIGTERM is shown in the notes.

@@ -20,7 +20,7 @@ export interface SmokeOptions {
 }
 
 /** The environment of every process smoke starts: the smoke home and server, nothing inherited that changes codex. */
-export function smokeEnv(home: string, server: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function smokeEnv(home: string, server: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...base, CODEX_HOME: home, CODEXD_SERVER: server}
   delete env.RUST_BACKTRACE // codex prints backtraces on every error with it
   delete env.CODEXD_NO_SPAWN
@@ -92,7 +92,7 @@ async function runOne(context: SmokeContext, scenario: Scenario, skipReason: str
  * Stops codexd for the smoke home, kills whatever still runs for it (SIGKILL, by pid) and every
  * process group smoke started, and removes a temporary home. Says what it did.
  */
-export async function cleanupSmoke(home: SmokeHome, server: string): Promise<string> {
+async function cleanupSmoke(home: SmokeHome, server: string): Promise<string> {
   const env = smokeEnv(home.paths.home, server)
   // First the harness's own commands still in flight (an interrupted storm's starts), so none
   // of them starts a supervisor after the stop.
