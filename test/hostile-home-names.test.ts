@@ -168,6 +168,13 @@ for (const hostile of NAMES) {
       assert.equal((await statusOf(home)).code, 3)
     })
 
+    it('the supervisor log names the home within one line: a line break in the path is written \\n', {timeout: 10_000}, () => {
+      const log = readFileSync(homePaths(home.path).supervisorLog, 'utf8')
+      const escaped = home.path.replace(/\n/g, '\\n')
+      assert.ok(log.includes(escaped), 'the home is logged, a line break in it written as \\n')
+      if (escaped !== home.path) assert.equal(log.includes(home.path), false, 'the raw path, line break and all, never reaches the log')
+    })
+
     it('shell-init bash --write writes a profile that bash parses, and the line it asks for sources exactly that file', {timeout: 30_000}, async () => {
       const written = await codexd(home, ['shell-init', 'bash', '--write'])
       assert.equal(written.code, 0, `codexd shell-init bash --write: ${written.stderr}`)
