@@ -6,6 +6,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {serviceIdentity} from '../src/client/service/service-identity.js'
 import {findOnPath} from '../src/shared/children/find-on-path.js'
 import {tempHome, type TempHome} from '../src/shared/harness/home.js'
 import {runCodexd} from '../src/shared/harness/processes.js'
@@ -109,6 +110,19 @@ describe('codexd service --home: one template, an instance per home', {timeout: 
     assert.equal(existsSync(template()), false)
     assert.throws(() => lstatSync(join(wants, instance(bob))), /ENOENT/)
     assert.equal((await runCodexd(['service', 'uninstall', '--home', bob], env)).stdout, `not installed: nothing at ${dropIn(bob)}\n`)
+  })
+
+  it('launchd has no templates: --home selects the home, whose own plist (parsed by plistlib) names it', async (t) => {
+    if (!findOnPath('python3')) return t.skip('python3 (plistlib) is not installed')
+    const [alice] = homes
+    const run = await runCodexd(['service', 'install', '--home', alice, '--platform', 'darwin', '--json'], env)
+    assert.equal(run.code, 0, run.stderr)
+    const result = JSON.parse(run.stdout)
+    assert.equal(result.name, serviceIdentity(alice, env).label)
+    const parsed = spawnSync('python3', ['-c', 'import json,plistlib,sys; print(json.dumps(plistlib.load(open(sys.argv[1], "rb"))))', result.path], {encoding: 'utf8'})
+    assert.equal(parsed.status, 0, parsed.stderr)
+    assert.equal(JSON.parse(parsed.stdout).EnvironmentVariables.CODEX_HOME, alice)
+    assert.equal((await runCodexd(['service', 'uninstall', '--home', alice, '--platform', 'darwin'], env)).code, 0)
   })
 
   it('a home that does not exist is refused (exit 7) and nothing is written', async () => {
