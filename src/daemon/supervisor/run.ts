@@ -9,6 +9,7 @@ import {describeMovedAside} from '../../shared/state/database.js'
 import {preflightHomePaths} from '../../shared/startup/preflight.js'
 import {faultPoint} from '../../shared/testing/fault-points.js'
 import {readSupervisorConfig, type SupervisorConfig} from './config.js'
+import {becomeInitWhenPid1} from './pid1.js'
 import {RotatingLog} from './logger.js'
 import {reapOrphans} from '../../shared/supervisor-state/orphans.js'
 import {SupervisorStore} from '../../shared/supervisor-state/store.js'
@@ -29,6 +30,7 @@ export interface RunSupervisorOptions {
  * answers the control socket, watches the control directory, probes the app-server socket.
  */
 export async function runSupervisor(options: RunSupervisorOptions): Promise<void> {
+  const pid1Warning = becomeInitWhenPid1() // as PID 1: does not return, runs again under a reaping init
   const paths = homePaths(resolveCodexHome())
   ensurePrivateDir(paths.codexdDir)
   preflightHomePaths(paths)
@@ -40,7 +42,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   try {
     const choice = serverChoice(options.server)
     log.line(`supervisor pid ${process.pid} starting for ${paths.home} (server: ${choice})`)
-    for (const warning of warnings) log.line(`warning: ${warning}`)
+    for (const warning of [...warnings, ...(pid1Warning ? [pid1Warning] : [])]) log.line(`warning: ${warning}`)
     const opened = await SupervisorStore.open(paths.supervisorDb)
     store = opened.store
     const spec = await resolveChildSpec(choice)
