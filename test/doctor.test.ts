@@ -94,8 +94,9 @@ describe('codexd doctor', {timeout: 180_000}, () => {
     await new Promise<void>((resolve) => server.listen(home.paths.appServerSocket, resolve))
     chmodSync(home.paths.appServerSocket, 0o666)
     try {
-      const {code, check} = await doctor(env)
+      const {code, check, report} = await doctor(env)
       assert.equal(code, 1, 'a failed check: exit 1')
+      assert.equal(report.ok, false)
       const codexd = check('permissions:codexd')
       assert.equal(codexd.status, 'fail')
       assert.match(codexd.found, /writable by group or others \(mode 770\)/)
@@ -164,11 +165,18 @@ describe('codexd doctor', {timeout: 180_000}, () => {
     const home = newHome()
     const bin = join(home.home, 'bin')
     // The stand-in answers only when run with this home as CODEX_HOME, as doctor must run it.
-    const fake = (version: string) => script(join(bin, version), 'codex', `[ "$CODEX_HOME" = '${home.home}' ] || { echo "CODEX_HOME is $CODEX_HOME" >&2; exit 3; }\necho "codex-cli ${version}"`)
+    const fake = (version: string, expectedHome = home.home) => script(join(bin, version), 'codex', `[ "$CODEX_HOME" = '${expectedHome}' ] || { echo "CODEX_HOME is '$CODEX_HOME'" >&2; exit 3; }\necho "codex-cli ${version}"`)
     const withPath = (dir: string, extra: NodeJS.ProcessEnv = {}) => doctor(doctorEnv(home, {PATH: `${dir}:/usr/bin:/bin`, ...extra})).then(({check}) => check('codex'))
     fake('0.169.0')
     const current = await withPath(join(bin, '0.169.0'), {CODEX_HOME: home.home})
     assert.deepEqual([current.status, current.found], ['ok', `codex 0.169.0 at ${join(bin, '0.169.0', 'codex')}, takes the startup lock itself`])
+    // The default home (no CODEX_HOME): codex is still told which home, never left to guess.
+    const defaultHome = join(home.home, '.codex')
+    mkdirSync(defaultHome)
+    fake('0.170.0', defaultHome)
+    const unset = doctorEnv(home, {PATH: `${join(bin, '0.170.0')}:/usr/bin:/bin`})
+    delete unset.CODEX_HOME
+    assert.equal((await doctor(unset)).check('codex').status, 'ok')
     fake('0.132.0')
     const old = await withPath(join(bin, '0.132.0'))
     assert.equal(old.status, 'warn')
