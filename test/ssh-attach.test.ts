@@ -26,14 +26,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'codexd-ssh-node-'))
 let sshd: TestSshd | undefined
 
 after(async () => {
-  const status = await runCodexd(['status', '--json'], home.env).catch(() => undefined)
+  // What --autostart started is detached: stop it through the CLI, then kill what is left of the home by pid.
   await runCodexd(['stop'], home.env).catch(() => undefined)
-  try {
-    const pid = JSON.parse(status?.stdout ?? '{}').supervisor?.pid
-    if (typeof pid === 'number' && isAlive(pid)) process.kill(pid, 'SIGKILL')
-  } catch {
-    // No JSON: nothing was running.
-  }
   for (const {pid} of processesForHome(home.home)) trackPid(pid)
   await sshd?.stop()
   killAllStarted()
@@ -64,6 +58,15 @@ function commandLinesNaming(text: string): Array<{pid: number; cmdline: string}>
       return [] // gone
     }
   })
+}
+
+/** `codexd status --json` of the home (asserted running); its pids are tracked for cleanup. */
+async function supervisorStatus(): Promise<{supervisor: {pid: number}; child: {pid: number}}> {
+  const {code, stdout, stderr} = await runCodexd(['status', '--json'], home.env)
+  assert.equal(code, 0, stderr)
+  const report = JSON.parse(stdout)
+  for (const pid of [report.supervisor.pid, report.child.pid]) trackPid(pid)
+  return report
 }
 
 /** Runs one command over ssh to completion. */
@@ -109,15 +112,8 @@ describe('ssh host <launcher> proxy --autostart', {timeout: 420_000}, () => {
     assert.equal(plain.code, 127, 'without the launcher the remote command fails before codexd runs')
 
     const sessions = await Promise.all(Array.from({length: CLIENTS}, (_, index) => attach(sshd!, launcher, index)))
-    const serverPids = new Set(sessions.map(({serverPid}) => serverPid))
-    assert.equal(serverPids.size, 1, `every client reached the same app-server: ${[...serverPids]}`)
-
-    const status = await runCodexd(['status', '--json'], home.env)
-    assert.equal(status.code, 0, status.stderr)
-    const report = JSON.parse(status.stdout)
-    trackPid(report.supervisor.pid)
-    trackPid(report.child.pid)
-    assert.equal(report.child.pid, [...serverPids][0], 'the supervisor\'s child answered every client')
+    const report = await supervisorStatus()
+    assert.deepEqual([...new Set(sessions.map(({serverPid}) => serverPid))], [report.child.pid], 'every client reached the supervisor\'s one child')
     assert.equal(listenerCount(home.paths.appServerSocket), 1, 'one app-server listener in /proc/net/unix')
     assert.equal(listenerCount(home.paths.supervisorSocket), 1, 'one supervisor listener in /proc/net/unix')
     const running = processesForHome(home.home).filter(({cmdline}) => !/ proxy /.test(`${cmdline} `))

@@ -6,15 +6,6 @@ import {planSocketEndpoint, socketPathFits} from '../../shared/home/socket-path.
 import {homeSockets} from './socket-paths.js'
 import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path)
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined
-    throw error
-  }
-}
-
 function mode(stats: Stats): string {
   return (stats.mode & 0o777).toString(8).padStart(3, '0')
 }
@@ -44,7 +35,7 @@ function checkHomeDir(context: DoctorContext): DoctorCheck {
 
 /** A directory codexd keeps private (0700, yours, not a symlink), judged exactly as codexd judges it before use. */
 function checkPrivate(id: string, dir: string, absent: string): DoctorCheck {
-  const stats = lstatOrUndefined(dir)
+  const stats = lstatSync(dir, {throwIfNoEntry: false})
   if (!stats) return ok(id, `${dir} does not exist yet: ${absent}`)
   try {
     checkPrivateDir(dir)
@@ -58,7 +49,7 @@ function checkPrivate(id: string, dir: string, absent: string): DoctorCheck {
 
 /** A socket codexd binds: a socket of yours (or codex's symlink to one), not readable or writable by others. */
 function checkSocket(id: string, path: string, uid: number): DoctorCheck {
-  const link = lstatOrUndefined(path)
+  const link = lstatSync(path, {throwIfNoEntry: false})
   if (!link) return ok(id, `${path} does not exist (nothing listens there now)`)
   let stats = link
   let shown = path
