@@ -319,6 +319,7 @@ describe('codexd launcher and doctor\'s launcher and login-path checks', {timeou
     assert.match(write.stdout, new RegExp(`^created: ${launcher}\nremote command \\(desktop app, editors, scripts\\):\n  ${launcher} proxy --autostart\n`))
     assert.equal(readFileSync(launcher, 'utf8'), (await runCodexd(['launcher'], env)).stdout, 'it writes what it prints')
     assert.equal(statSync(launcher).mode & 0o777, 0o755)
+    assert.equal((await runCodexd(['launcher', '--path'], env)).stdout, `${launcher}\n`)
     assert.ok(readFileSync(launcher, 'utf8').includes(`node='${process.execPath}'\nentry='${realpathSync(CODEXD_BIN)}'\n`))
     const status = await finished(spawnTracked(launcher, ['status', '--json'], {env: {CODEX_HOME: home.home}}))
     assert.equal(status.code, 3, `codexd ran and found nothing running: ${status.stderr}`)

@@ -2,7 +2,7 @@ import {closeSync, lstatSync, openSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {lockHolders} from '../../shared/lock/flock.js'
 import {listenerCount} from '../../shared/proc/unix-listeners.js'
-import {ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
+import {notOnThisPlatform, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** Where codex (0.169 on) binds the sockets of homes whose socket path is too long, per user. */
 export function codexDaemonTmpDir(uid: number): string {
@@ -31,6 +31,7 @@ function lockHeld(path: string): boolean {
  */
 export function checkCodexDaemonTmp(context: DoctorContext): DoctorCheck {
   const id = 'codex-daemon-tmp'
+  if (process.platform !== 'linux') return notOnThisPlatform(id)
   const dir = codexDaemonTmpDir(context.uid)
   let names: string[]
   try {

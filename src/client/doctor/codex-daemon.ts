@@ -1,7 +1,7 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {isAlive} from '../../shared/proc/processes.js'
-import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
+import {fail, notOnThisPlatform, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** A process of codex's own managed daemon: the server it runs, or its auto-updater. */
 interface DaemonProcess {
@@ -84,6 +84,7 @@ function describe(processes: readonly DaemonProcess[]): string {
  */
 export function checkCodexDaemon(context: DoctorContext): DoctorCheck {
   const id = 'codex-daemon'
+  if (process.platform !== 'linux') return notOnThisPlatform(id)
   const processes = daemonProcesses(context.home)
   const recorded = recordedDaemonPid(context.home)
   if (recorded !== undefined && isAlive(recorded) && readProc(String(recorded), 'cmdline')?.includes('app-server') && !processes.some(({pid}) => pid === recorded)) {

@@ -1,6 +1,6 @@
 import {statfsSync} from 'node:fs'
 import {existingBase} from './existing-base.js'
-import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
+import {fail, notOnThisPlatform, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** statfs(2) f_type of the network and user-space filesystems where flock(2) and SQLite's WAL are unreliable. */
 export const UNRELIABLE_FILESYSTEMS: Readonly<Record<number, string>> = {
@@ -24,6 +24,8 @@ const MIB = 1024 * 1024
 /** CODEX_HOME's filesystem type by statfs(2): network and FUSE filesystems break flock and SQLite WAL. */
 export function checkFilesystem(context: DoctorContext): DoctorCheck {
   const id = 'filesystem'
+  // The f_type magic numbers are Linux's; other systems name filesystems differently.
+  if (process.platform !== 'linux') return notOnThisPlatform(id)
   const base = existingBase(context.home)
   const stats = statfsSync(base)
   const type = `0x${stats.type.toString(16)}`

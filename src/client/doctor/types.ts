@@ -28,6 +28,11 @@ export interface DoctorContext {
 /** A check: one or more findings about the context. */
 export type Check = (context: DoctorContext) => DoctorCheck | DoctorCheck[] | Promise<DoctorCheck | DoctorCheck[]>
 
+/** The finding of a check that reads Linux's /proc or statfs types, on another platform. */
+export function notOnThisPlatform(id: string): DoctorCheck {
+  return ok(id, `not checked on ${process.platform} (it reads Linux's /proc and statfs types)`)
+}
+
 /** An ok finding (no fix). */
 export function ok(id: string, found: string): DoctorCheck {
   return {id, status: 'ok', found, fix: null}
