@@ -2,7 +2,7 @@
 // (wrong modes, planted processes, a fake loginctl where systemd cannot run, a stale codex
 // socket, a real launcher), plus the JSON shape and the exit codes. Mounts: doctor-mounts.test.ts.
 import assert from 'node:assert/strict'
-import {chmodSync, chownSync, linkSync, copyFileSync, mkdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {createServer} from 'node:net'
 import {userInfo} from 'node:os'
@@ -13,6 +13,7 @@ import {makeStaleSocket} from '../src/shared/harness/stale-socket.js'
 import {CODEXD_BIN, finished, runCodexd, spawnTracked, waitFor} from '../src/shared/harness/processes.js'
 import {isAlive} from '../src/shared/proc/processes.js'
 import {doctor, doctorEnv} from './support/doctor-run.js'
+import {installRealCodex} from './support/real-codex.js'
 import {homesForFile} from './support/proxy-stdio.js'
 
 const newHome = homesForFile('codexd-doctor-')
@@ -189,6 +190,21 @@ describe('codexd doctor', {timeout: 180_000}, () => {
     assert.equal(none.status, 'ok')
     const required = await withPath(join(bin, 'empty'), {CODEXD_SERVER: 'codex'})
     assert.equal(required.status, 'fail')
+  })
+
+  test('the real codex (0.169.0 lock-aware, 0.132.0 not): its version read with this home, nothing written to ~/.codex', async (t) => {
+    for (const version of ['0.169.0', '0.132.0']) {
+      const installed = await installRealCodex(version)
+      if ('skip' in installed) return t.skip(installed.skip)
+      const home = newHome()
+      const user = join(home.home, 'user')
+      mkdirSync(user)
+      const {check} = await doctor(doctorEnv(home, {HOME: user, CODEXD_CODEX_BIN: installed.bin}))
+      const codex = check('codex')
+      assert.equal(codex.status, version === '0.169.0' ? 'ok' : 'warn', codex.found)
+      assert.ok(codex.found.startsWith(`codex ${version} at ${installed.bin}`), codex.found)
+      assert.deepEqual(readdirSync(user), [], 'codex --version wrote nothing under HOME')
+    }
   })
 
   test('codex\'s leftover pid-update-loop (named by CODEX_HOME) warns; its managed daemon (named by its path) fails', async () => {
