@@ -10,10 +10,10 @@ import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {launcherScriptPath} from '../src/client/install/ssh-launcher.js'
 import {makeStaleSocket} from '../src/shared/harness/stale-socket.js'
-import {CODEXD_BIN, finished, runCodexd, spawnTracked, waitFor} from '../src/shared/harness/processes.js'
+import {CODEXD_BIN, runCodexd, runCommand, spawnTracked, waitFor} from '../src/shared/harness/processes.js'
 import {isAlive} from '../src/shared/proc/processes.js'
 import {doctor, doctorEnv} from './support/doctor-run.js'
-import {installRealCodex} from './support/real-codex.js'
+import {installRealCodex} from '../src/shared/harness/real-codex.js'
 import {homesForFile} from './support/proxy-stdio.js'
 
 const newHome = homesForFile('codexd-doctor-')
@@ -337,7 +337,7 @@ describe('codexd launcher and doctor\'s launcher and login-path checks', {timeou
     assert.equal(statSync(launcher).mode & 0o777, 0o755)
     assert.equal((await runCodexd(['launcher', '--path'], env)).stdout, `${launcher}\n`)
     assert.ok(readFileSync(launcher, 'utf8').includes(`node='${process.execPath}'\nentry='${realpathSync(CODEXD_BIN)}'\n`))
-    const status = await finished(spawnTracked(launcher, ['status', '--json'], {env: {CODEX_HOME: home.home}}))
+    const status = await runCommand(launcher, ['status', '--json'], {env: {CODEX_HOME: home.home}})
     assert.equal(status.code, 3, `codexd ran and found nothing running: ${status.stderr}`)
     assert.equal(JSON.parse(status.stdout).state, 'not-running')
     assert.equal((await runCodexd(['launcher', '--write'], env)).stdout.split('\n')[0], `up to date: ${launcher}`)
@@ -367,7 +367,7 @@ describe('codexd launcher and doctor\'s launcher and login-path checks', {timeou
       copyFileSync(process.execPath, otherNode)
       chmodSync(otherNode, 0o755)
     }
-    const rewrite = await finished(spawnTracked(otherNode, [CODEXD_BIN, 'launcher', '--write'], {env}))
+    const rewrite = await runCommand(otherNode, [CODEXD_BIN, 'launcher', '--write'], {env})
     assert.equal(rewrite.code, 0, rewrite.stderr)
     const stale = await doctor(env)
     assert.equal(stale.check('launcher').status, 'warn')
@@ -377,7 +377,7 @@ describe('codexd launcher and doctor\'s launcher and login-path checks', {timeou
     const broken = await doctor(env)
     assert.equal(broken.code, 1)
     assert.equal(broken.check('launcher').status, 'fail')
-    const run = await finished(spawnTracked(launcher, ['status'], {env: {CODEX_HOME: home.home}}))
+    const run = await runCommand(launcher, ['status'], {env: {CODEX_HOME: home.home}})
     assert.equal(run.code, 127)
     assert.equal(run.stderr, `codexd launcher: ${otherNode} or ${realpathSync(CODEXD_BIN)} is gone (node or codexd moved or upgraded): run \`codexd launcher --write\` again with the node and codexd you use\n`)
   })

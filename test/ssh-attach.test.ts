@@ -10,7 +10,7 @@ import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {launcherScriptPath} from '../src/client/install/ssh-launcher.js'
 import {tempHome} from '../src/shared/harness/home.js'
-import {CODEXD_BIN, finished, killAllStarted, runCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {CODEXD_BIN, killAllStarted, runCommand, runCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
 import {processesForHome} from '../src/shared/proc/home-processes.js'
 import {isAlive} from '../src/shared/proc/processes.js'
 import {listenerCount} from '../src/shared/proc/unix-listeners.js'
@@ -71,7 +71,7 @@ async function supervisorStatus(): Promise<{supervisor: {pid: number}; child: {p
 
 /** Runs one command over ssh to completion. */
 function sshRun(server: TestSshd, command: string) {
-  return finished(spawnTracked('ssh', server.sshArgs(command)))
+  return runCommand('ssh', server.sshArgs(command))
 }
 
 /** One ssh client running the launcher's proxy; resolves after its initialize round trip. */
@@ -99,7 +99,7 @@ describe('ssh host <launcher> proxy --autostart', {timeout: 420_000}, () => {
     // The launcher, written by a node that lives where no PATH looks (like nvm's).
     const node = nodeOutsidePath()
     const env = {...home.env, XDG_DATA_HOME: join(scratch, 'data')}
-    const write = await finished(spawnTracked(node, [CODEXD_BIN, 'launcher', '--write'], {env}))
+    const write = await runCommand(node, [CODEXD_BIN, 'launcher', '--write'], {env})
     assert.equal(write.code, 0, write.stderr)
     const launcher = launcherScriptPath(env)
     assert.ok(write.stdout.startsWith(`created: ${launcher}\n`), write.stdout)
