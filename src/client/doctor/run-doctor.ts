@@ -51,17 +51,17 @@ export function doctorContext(env: NodeJS.ProcessEnv = process.env): DoctorConte
   return {home, paths: homePaths(home), homeFromEnv: Boolean(fromEnv), env, uid: process.getuid?.() ?? -1}
 }
 
-/** Runs every check (one at a time; a check that throws is reported as failed) and builds the report. */
+/** Runs every check at once (some wait on programs: codex, loginctl, a login shell); one that throws is reported as failed. */
 export async function runDoctor(context: DoctorContext): Promise<DoctorReport> {
-  const checks: DoctorCheck[] = []
-  for (const [id, check] of CHECKS) {
+  const results = await Promise.all(CHECKS.map(async ([id, check]): Promise<DoctorCheck[]> => {
     try {
       const found = await check(context)
-      checks.push(...(Array.isArray(found) ? found : [found]))
+      return Array.isArray(found) ? found : [found]
     } catch (error) {
-      checks.push(fail(id, `the check itself failed: ${error instanceof Error ? error.message : String(error)}`, 'report this with the output of codexd doctor --json'))
+      return [fail(id, `the check itself failed: ${error instanceof Error ? error.message : String(error)}`, 'report this with the output of codexd doctor --json')]
     }
-  }
+  }))
+  const checks = results.flat()
   const counts = {ok: 0, warn: 0, fail: 0}
   for (const {status} of checks) counts[status]++
   return {schema: DOCTOR_SCHEMA, home: context.home, ok: counts.fail === 0, counts, checks}
