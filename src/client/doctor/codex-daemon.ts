@@ -73,7 +73,7 @@ function recordedDaemonPid(home: string): number | undefined {
   }
 }
 
-function describe(processes: readonly DaemonProcess[]): string {
+function listProcesses(processes: readonly DaemonProcess[]): string {
   return processes.map(({pid, cmdline}) => `pid ${pid}: ${cmdline.length > 120 ? `${cmdline.slice(0, 117)}...` : cmdline}`).join('; ')
 }
 
@@ -94,10 +94,10 @@ export function checkCodexDaemon(context: DoctorContext): DoctorCheck {
   const updaters = processes.filter(({role}) => role === 'updater')
   const stopUpdaters = updaters.length > 0 ? `; then end its updater: kill ${updaters.map(({pid}) => pid).join(' ')}` : ''
   if (daemons.length > 0) {
-    return fail(id, `codex's managed daemon serves this home (${describe(daemons)}${updaters.length > 0 ? `; updater ${describe(updaters)}` : ''}): codexd start refuses a socket another process serves (exit 6)`, `stop it: CODEX_HOME=${context.home} codex app-server daemon stop${stopUpdaters}; start the TUI with --no-daemon (or turn off the daemon_auto_start feature) so it does not come back`)
+    return fail(id, `codex's managed daemon serves this home (${listProcesses(daemons)}${updaters.length > 0 ? `; updater ${listProcesses(updaters)}` : ''}): codexd start refuses a socket another process serves (exit 6)`, `stop it: CODEX_HOME=${context.home} codex app-server daemon stop${stopUpdaters}; start the TUI with --no-daemon (or turn off the daemon_auto_start feature) so it does not come back`)
   }
   if (updaters.length > 0) {
-    return warn(id, `codex's daemon updater is left running for this home (${describe(updaters)}): it can start or replace the app-server under codexd`, `end it: kill ${updaters.map(({pid}) => pid).join(' ')}`)
+    return warn(id, `codex's daemon updater is left running for this home (${listProcesses(updaters)}): it can start or replace the app-server under codexd`, `end it: kill ${updaters.map(({pid}) => pid).join(' ')}`)
   }
   const note = recorded !== undefined ? ` (its daemon.pid names pid ${recorded}, which is gone)` : ''
   return ok(id, `no managed daemon or updater of codex runs for this home${note}`)

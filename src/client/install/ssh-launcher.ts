@@ -6,7 +6,7 @@ import type {Launcher} from './launcher.js'
 import {shQuote} from './sh-quote.js'
 import {userHome} from './user-dirs.js'
 
-/** What a script name says when its baked-in node or codexd is gone (so a shell reports 127, like a missing command). */
+/** The launcher's exit code when its baked-in node or codexd is gone: 127, as a shell reports a missing command. */
 export const LAUNCHER_BROKEN_EXIT = 127
 
 /** `$XDG_DATA_HOME` when it is an absolute path (the spec ignores relative ones), else `~/.local/share`. */
