@@ -1,0 +1,9 @@
+import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {untilInterrupted} from '../logs/until-interrupted.js'
+import {watchStatus} from './watch.js'
+
+/** `codexd status --watch` for the current CODEX_HOME, until Ctrl-C or SIGTERM (then exit 0). */
+export async function runStatusWatch(options: {readonly json: boolean; readonly timeoutMs: number; readonly intervalMs: number}): Promise<void> {
+  const paths = homePaths(resolveCodexHome())
+  await untilInterrupted((signal) => watchStatus(paths, {...options, signal}))
+}
