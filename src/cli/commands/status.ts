@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../base-command.js'
 import {FLAG_DEFAULTS} from '../defaults.js'
 import {runStatus} from '../hot/status.js'
-import {runStatusWatch} from '../../client/status-view/run-watch.js'
+import {runStatusWatch} from '../../client/operations/run-status-watch.js'
 
 export default class Status extends CodexdCommand {
   static override summary = 'Show the supervisor and app-server state (never starts anything).'

@@ -1,6 +1,6 @@
 import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 import {untilInterrupted} from '../logs/until-interrupted.js'
-import {watchStatus} from './watch.js'
+import {watchStatus} from './watch-status.js'
 
 /** `codexd status --watch` for the current CODEX_HOME, until Ctrl-C or SIGTERM (then exit 0). */
 export async function runStatusWatch(options: {readonly json: boolean; readonly timeoutMs: number; readonly intervalMs: number}): Promise<void> {

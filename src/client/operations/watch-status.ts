@@ -2,9 +2,9 @@ import {clearScreenDown, moveCursor} from 'node:readline'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
-import {formatStatus} from '../operations/format-status.js'
-import {queryStatus} from '../operations/status-query.js'
-import {styleFor} from './style.js'
+import {formatStatus} from './format-status.js'
+import {queryStatus} from './status-query.js'
+import {styleFor} from '../status-view/style.js'
 
 export interface WatchOptions {
   readonly json: boolean
