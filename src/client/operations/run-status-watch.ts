@@ -1,3 +1,5 @@
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 import {untilInterrupted} from '../logs/until-interrupted.js'
 import {watchStatus} from './watch-status.js'
@@ -6,4 +8,9 @@ import {watchStatus} from './watch-status.js'
 export async function runStatusWatch(options: {readonly json: boolean; readonly timeoutMs: number; readonly intervalMs: number}): Promise<void> {
   const paths = homePaths(resolveCodexHome())
   await untilInterrupted((signal) => watchStatus(paths, {...options, signal}))
+}
+
+/** `--interval` paces `--watch` only: alone it is refused rather than ignored. */
+export function refuseIntervalWithoutWatch(watch: boolean, interval: number | undefined): void {
+  if (interval !== undefined && !watch) throw new CodexdError('usage', '--interval applies to --watch only: use codexd status --watch --interval MS', ExitCode.Usage)
 }
