@@ -19,8 +19,8 @@ export function describeInstall(result: InstallResult): string {
   } else {
     lines.push(`${result.outcome === 'unchanged' ? 'up to date' : result.outcome}: ${result.path}`)
   }
-  lines.push(...managerLines(result.manager_run, result.manager))
-  if (!result.dryRun && result.manager_run.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
+  lines.push(...managerLines(result.managerRun, result.manager))
+  if (!result.dryRun && result.managerRun.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
   if (result.note) lines.push(result.note)
   return `${lines.join('\n')}\n`
 }
@@ -28,7 +28,7 @@ export function describeInstall(result: InstallResult): string {
 /** Human output of `codexd service uninstall`. */
 export function describeUninstall(result: UninstallResult): string {
   if (result.outcome === 'absent') return `not installed: nothing at ${result.path}\n`
-  const lines = [result.dryRun ? `would remove ${result.path}` : `removed: ${result.path}`, ...managerLines(result.manager_run, result.manager)]
+  const lines = [result.dryRun ? `would remove ${result.path}` : `removed: ${result.path}`, ...managerLines(result.managerRun, result.manager)]
   return `${lines.join('\n')}\n`
 }
 

@@ -22,7 +22,7 @@ export interface InstallResult {
   /** A supervisor started outside the service runs for the home (systemd): how to hand over. */
   readonly note?: string
   /** The manager commands: run, or to run by hand (unavailable / dry run). */
-  readonly manager_run: ManagerReport
+  readonly managerRun: ManagerReport
 }
 
 /**
@@ -36,10 +36,10 @@ export async function installService(spec: ServiceSpec, {dryRun, platform, env =
   if (dryRun) {
     const planned = plannedOutcome(spec.path, content)
     if (planned === 'foreign') throw new CodexdError('foreign-file', `${spec.path} exists and was not written by codexd, so install would refuse to overwrite it: move it aside first`, ExitCode.BadPath)
-    return {...base, outcome: planned, content, manager_run: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned))}}
+    return {...base, outcome: planned, content, managerRun: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned))}}
   }
   const outcome = writeGeneratedFile(spec.path, content)
   const managerRun = runManager(spec, enableCommands(spec, outcome), {platform, env})
   const note = managerRun.kind === 'ran' ? await outsideSupervisorNote(spec, env) : undefined
-  return {...base, outcome, manager_run: managerRun, ...(note ? {note} : {})}
+  return {...base, outcome, managerRun: managerRun, ...(note ? {note} : {})}
 }
