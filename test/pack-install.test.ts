@@ -11,7 +11,7 @@ import {promisify} from 'node:util'
 import {tempHome} from '../src/shared/harness/home.js'
 import {finished, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
 import {collect} from './support/proxy-stdio.js'
-import {REGISTRY_FAILURE} from './support/real-codex.js'
+import {REGISTRY_FAILURE} from '../src/shared/harness/real-codex.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const run = promisify(execFile)
