@@ -8,7 +8,7 @@ import {displayState} from '../status-view/display-state.js'
 /** One line of `codexd list` (schemas/list.json): the same fields whether or not it runs. */
 export interface HomeSummary {
   readonly home: string
-  /** running, starting, backoff, crash-loop, unmanaged, stopping, stopped, unreachable, or error (status could not be read). */
+  /** running, or the child's state (starting, backoff, crash-loop, unresponsive, unmanaged, stopping), stopped, unreachable, or error (status could not be read). */
   readonly state: string
   /** The `codexd status` state: running, not-running, unreachable, not-serving (null on error). */
   readonly statusState: StatusReport['state'] | null

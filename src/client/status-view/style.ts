@@ -42,6 +42,7 @@ export function toneOf(state: string): Tone {
     case 'stopped':
       return 'warn'
     case 'crash-loop':
+    case 'unresponsive':
     case 'unreachable':
     case 'error':
       return 'bad'
