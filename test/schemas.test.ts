@@ -3,7 +3,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {fileURLToPath} from 'node:url'
-import AjvModule from '/tmp/ajv/node_modules/ajv/dist/ajv.js'
+import AjvModule from 'ajv'
 import {runCodexd, trackPid} from '../src/shared/harness/processes.js'
 import {supervisedHome} from './support/supervisor-home.js'
 
