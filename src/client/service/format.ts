@@ -25,8 +25,8 @@ export function describeInstall(result: InstallResult): string {
     if (result.template) lines.push(`${written(result.template.outcome)}: ${result.template.path}`)
     lines.push(`${written(result.outcome)}: ${result.path}`)
   }
-  lines.push(...managerLines(result.manager_run, result.manager))
-  if (!result.dryRun && result.manager_run.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
+  lines.push(...managerLines(result.managerRun, result.manager))
+  if (!result.dryRun && result.managerRun.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
   if (result.note) lines.push(result.note)
   return `${lines.join('\n')}\n`
 }
@@ -36,7 +36,7 @@ export function describeUninstall(result: UninstallResult): string {
   if (result.outcome === 'absent') return `not installed: nothing at ${result.path}\n`
   const lines = [result.dryRun ? `would remove ${result.path}` : `removed: ${result.path}`]
   if (result.template) lines.push(result.template.outcome === 'removed' ? `removed: ${result.template.path} (no other home runs from it)` : `kept: ${result.template.path} (other homes run from it)`)
-  lines.push(...managerLines(result.manager_run, result.manager))
+  lines.push(...managerLines(result.managerRun, result.manager))
   return `${lines.join('\n')}\n`
 }
 

@@ -24,7 +24,7 @@ export interface InstallResult {
   /** A supervisor started outside the service runs for the home (systemd): how to hand over. */
   readonly note?: string
   /** The manager commands: run, or to run by hand (unavailable / dry run). */
-  readonly manager_run: ManagerReport
+  readonly managerRun: ManagerReport
 }
 
 /**
@@ -39,14 +39,14 @@ export async function installService(spec: ServiceSpec, {dryRun, platform, env =
   if (dryRun) {
     const planned = refuseForeign(spec.path, plannedOutcome(spec.path, content))
     const template = shared && {path: shared.path, outcome: refuseForeign(shared.path, plannedOutcome(shared.path, shared.content)), content: shared.content}
-    return {...base, outcome: planned, content, ...(template ? {template} : {}), manager_run: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned, template?.outcome))}}
+    return {...base, outcome: planned, content, ...(template ? {template} : {}), managerRun: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned, template?.outcome))}}
   }
   // The template first: an instance's drop-in never exists without the unit it extends.
   const template = shared && {path: shared.path, outcome: writeGeneratedFile(shared.path, shared.content)}
   const outcome = writeGeneratedFile(spec.path, content)
   const managerRun = runManager(spec, enableCommands(spec, outcome, template?.outcome), {platform, env})
   const note = managerRun.kind === 'ran' ? await outsideSupervisorNote(spec, env) : undefined
-  return {...base, outcome, ...(template ? {template} : {}), manager_run: managerRun, ...(note ? {note} : {})}
+  return {...base, outcome, ...(template ? {template} : {}), managerRun: managerRun, ...(note ? {note} : {})}
 }
 
 function refuseForeign(path: string, planned: WriteOutcome | 'foreign'): WriteOutcome {

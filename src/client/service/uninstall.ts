@@ -21,7 +21,7 @@ export interface UninstallResult {
   readonly outcome: 'removed' | 'absent'
   /** `--home` on systemd: the shared template, removed with the last instance, else kept. */
   readonly template?: {readonly path: string; readonly outcome: 'removed' | 'kept'}
-  readonly manager_run: ManagerReport
+  readonly managerRun: ManagerReport
 }
 
 /**
@@ -32,9 +32,9 @@ export function uninstallService(spec: ServiceSpec, {dryRun, platform, env = pro
   const base = {action: 'uninstall' as const, dryRun, manager: spec.manager, name: serviceName(spec), home: spec.home, path: spec.path}
   const existing = readIfExists(spec.path)
   const commands = [...disableCommands(spec), ...afterRemoveCommands(spec)]
-  if (existing === undefined) return {...base, outcome: 'absent', manager_run: {kind: 'skipped'}}
+  if (existing === undefined) return {...base, outcome: 'absent', managerRun: {kind: 'skipped'}}
   if (!isGeneratedByCodexd(existing)) throw new CodexdError('foreign-file', `${spec.path} was not written by codexd (no "codexd:generated" header), so codexd will not stop or remove it: remove it yourself`, ExitCode.BadPath)
-  if (dryRun) return {...base, outcome: 'removed', manager_run: {kind: 'dry-run', manual: commandLine(commands)}}
+  if (dryRun) return {...base, outcome: 'removed', managerRun: {kind: 'dry-run', manual: commandLine(commands)}}
   const stopped = runManager(spec, disableCommands(spec), {platform, env})
   removeGeneratedFile(spec.path)
   if (spec.template) removeIfEmpty(dirname(spec.path))
@@ -42,9 +42,9 @@ export function uninstallService(spec: ServiceSpec, {dryRun, platform, env = pro
   const template = spec.template && {path: spec.template.path, outcome: removeTemplateAfterLastInstance(spec.template.path)}
   // The unit file is gone, so `disable` can no longer name it; a still-loaded service can be stopped.
   const removed = {...base, outcome: 'removed' as const, ...(template ? {template} : {})}
-  if (stopped.kind === 'unavailable') return {...removed, manager_run: {...stopped, manual: commandLine(stopCommands(spec))}}
+  if (stopped.kind === 'unavailable') return {...removed, managerRun: {...stopped, manual: commandLine(stopCommands(spec))}}
   const reloaded = runManager(spec, afterRemoveCommands(spec), {platform, env})
-  return {...removed, manager_run: reloaded.kind === 'ran' ? {kind: 'ran', commands: [...stopped.commands, ...reloaded.commands]} : reloaded}
+  return {...removed, managerRun: reloaded.kind === 'ran' ? {kind: 'ran', commands: [...stopped.commands, ...reloaded.commands]} : reloaded}
 }
 
 /**

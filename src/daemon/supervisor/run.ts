@@ -4,6 +4,7 @@ import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {homePaths, resolveCodexHome, type HomePaths} from '../../shared/home/codex-home.js'
 import {ensurePrivateDir} from '../../shared/home/private-dir.js'
+import {registerHome} from '../../shared/home/registry.js'
 import {acquireLock, type HeldLock} from '../../shared/lock/flock.js'
 import {describeMovedAside} from '../../shared/state/database.js'
 import {preflightHomePaths} from '../../shared/startup/preflight.js'
@@ -43,6 +44,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
     const choice = serverChoice(options.server)
     log.line(`supervisor pid ${process.pid} starting for ${paths.home} (server: ${choice})`)
     for (const warning of [...warnings, ...(pid1Warning ? [pid1Warning] : [])]) log.line(`warning: ${warning}`)
+    registerHome(paths.home, (warning) => log.line(warning)) // for codexd list
     const opened = await SupervisorStore.open(paths.supervisorDb)
     store = opened.store
     const spec = await resolveChildSpec(choice)

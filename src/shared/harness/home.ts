@@ -24,6 +24,10 @@ export function tempHome(prefix = 'codexd-test-', extraEnv: NodeJS.ProcessEnv = 
   for (const name of Object.keys(env)) if (name.startsWith('CODEXD_')) delete env[name]
   // codex prints a backtrace after every error when this is set (it is, in some shells).
   delete env.RUST_BACKTRACE
+  // Per-user state and data (the home registry of `codexd list`, the SSH launcher) then default
+  // to directories under HOME, i.e. inside this temporary home.
+  delete env.XDG_STATE_HOME
+  delete env.XDG_DATA_HOME
   Object.assign(env, extraEnv)
   const paths = homePaths(home)
   const remove = () => {
