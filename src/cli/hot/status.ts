@@ -5,7 +5,7 @@ import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 
 export interface StatusOptions {
   readonly json: boolean
-  readonly timeoutMs: number
+  readonly timeout: number
 }
 
 /**
@@ -14,7 +14,7 @@ export interface StatusOptions {
  * while a supervisor answers.
  */
 export async function runStatus(options: StatusOptions): Promise<number> {
-  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeoutMs)
+  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeout)
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
   return statusExitCode(report)
 }
