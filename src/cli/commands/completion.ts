@@ -6,7 +6,7 @@ import {completionScript, type CompletionShell} from '../completion/scripts.js'
 
 export default class Completion extends CodexdCommand {
   static override summary = 'Print a shell completion script for bash, zsh or fish.'
-  static override description = 'Completes commands, flags, and the choices of flag values and arguments, generated from the same flag tables the commands parse with. See docs/completion.md.'
+  static override description = 'Completes commands, flags, and the choices of flag values and arguments, generated from the same flag tables the commands parse with. See docs/cli.md.'
   static override examples = [
     'source <(<%= config.bin %> completion bash)    # in ~/.bashrc',
     'source <(<%= config.bin %> completion zsh)     # in ~/.zshrc, after compinit',

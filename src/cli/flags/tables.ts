@@ -9,12 +9,14 @@ import type {CommandTable} from './table.js'
 const json = {type: 'boolean', description: 'print the result as JSON'} as const
 const SERVER_CHOICE = 'auto (codex on PATH, else built-in), builtin, codex, or a command'
 const SHELL_ARG = {description: 'the shell', options: SHELLS, required: true} as const
+/** How long `start` and `restart` wait for the app-server to answer initialize. */
+const readyTimeout = {type: 'integer', min: 1, default: DEFAULT_ENSURE_TIMEOUT_MS, description: 'milliseconds to wait for the app-server to answer initialize'} as const
 
 export const START = {
   id: 'start',
   flags: {
     server: {type: 'string', description: `which app-server a new supervisor runs: ${SERVER_CHOICE} (default: $CODEXD_SERVER, else auto)`},
-    timeout: {type: 'integer', min: 1, default: DEFAULT_ENSURE_TIMEOUT_MS, description: 'milliseconds to wait for the app-server to answer'},
+    timeout: readyTimeout,
     json,
   },
 } as const satisfies CommandTable
@@ -40,7 +42,7 @@ export const RESTART = {
   flags: {
     server: {type: 'string', description: `restart the supervisor with this app-server choice: ${SERVER_CHOICE}`},
     grace,
-    timeout: {type: 'integer', min: 1, default: DEFAULT_ENSURE_TIMEOUT_MS, description: 'milliseconds to wait for the new app-server to answer'},
+    timeout: readyTimeout,
     json,
   },
 } as const satisfies CommandTable

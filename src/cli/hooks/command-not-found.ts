@@ -22,7 +22,8 @@ const commandNotFound: Hook<'command_not_found'> = async function ({id, argv}) {
     }
   }
   const typed = words.join(' ')
-  const known = [...this.config.commands.filter((command) => !command.hidden).map((command) => command.id), ...this.config.topics.map((topic) => topic.name)].map((name) => name.replaceAll(':', ' '))
+  const commands = this.config.commands.filter((command) => !command.hidden).map((command) => command.id)
+  const known = [...commands, ...this.config.topics.map((topic) => topic.name), 'help'].map((name) => name.replaceAll(':', ' '))
   const near = closestCommand(typed, known)
   const hint = near === undefined ? '' : ` did you mean ${near}?`
   process.stderr.write(`codexd: unknown command "${typed}":${hint} run codexd --help to see the commands\n`)
