@@ -15,6 +15,7 @@ describe('closestCommand: "did you mean"', {timeout: 10_000}, () => {
   test('something unlike any command suggests nothing', () => {
     assert.equal(closestCommand('bogus', COMMANDS), undefined)
     assert.equal(closestCommand('deploy', COMMANDS), undefined)
+    assert.equal(closestCommand('service bogus', COMMANDS), undefined)
   })
 
   test('a swap of two letters is one edit', () => {

@@ -1,10 +1,11 @@
 /**
  * The candidate closest to `typed` by edit distance (a transposition counts as one edit, so
- * "stauts" is one edit from "status"), or undefined when none is within a third of its length
- * (at least one edit): "bogus" suggests nothing rather than "logs".
+ * "stauts" is one edit from "status"), or undefined when none is within a third of the length of
+ * the shortest word typed (at least one edit): "bogus" suggests nothing rather than "logs", and
+ * "service bogus" nothing rather than "service status".
  */
 export function closestCommand(typed: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.max(1, Math.floor(typed.length / 3))
+  const limit = Math.max(1, Math.floor(Math.min(...typed.split(' ').map((word) => word.length)) / 3))
   const ranked = candidates.map((candidate) => ({candidate, distance: editDistance(typed, candidate)})).sort((a, b) => a.distance - b.distance)
   return ranked[0] && ranked[0].distance <= limit ? ranked[0].candidate : undefined
 }

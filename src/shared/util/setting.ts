@@ -24,7 +24,7 @@ export type SettingValue<T extends SettingSpec['type']> = T extends 'boolean' ? 
 /** What a value must be, as a phrase: "a whole number >= 0", "one of bash, zsh, fish". */
 export function expectation(spec: SettingSpec): string {
   if (spec.type === 'boolean') return 'no value'
-  if (spec.type === 'string') return spec.options ? `one of ${spec.options.join(', ')}` : 'a non-empty value'
+  if (spec.type === 'string') return spec.options ? `one of ${spec.options.join(', ')}` : 'a value'
   const kind = spec.type === 'integer' ? 'a whole number' : 'a number'
   const bounds = [spec.min === undefined ? '' : `>= ${spec.min}`, spec.max === undefined ? '' : `<= ${spec.max}`].filter(Boolean).join(' and ')
   return bounds ? `${kind} ${bounds}` : kind
@@ -33,7 +33,8 @@ export function expectation(spec: SettingSpec): string {
 /** Parses the text of a setting: its value, or undefined when the text is not what `spec` allows. */
 export function parseSetting(spec: SettingSpec, raw: string): string | number | undefined {
   if (spec.type === 'boolean') return undefined // a boolean is present or absent, never spelled out
-  if (spec.type === 'string') return raw !== '' && (!spec.options || spec.options.includes(raw)) ? raw : undefined
+  // A free string is checked by what uses it (a --listen URL, a --server choice), which knows the forms.
+  if (spec.type === 'string') return !spec.options || spec.options.includes(raw) ? raw : undefined
   const pattern = spec.type === 'integer' ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
   const value = Number(raw)
   if (!pattern.test(raw.trim()) || !Number.isFinite(value)) return undefined
