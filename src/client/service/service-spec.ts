@@ -38,7 +38,7 @@ export function buildServiceSpec(platform: string, server: string | undefined, e
   const environment: Array<[string, string]> = [['CODEX_HOME', home], ['PATH', env.PATH ?? '/usr/local/bin:/usr/bin:/bin']]
   if (chosen) environment.push(['CODEXD_SERVER', chosen])
   for (const [name, value] of environment) {
-    if (/[\n\r\0]/.test(value)) throw usageError(`${name} contains a newline or NUL, which a service file cannot hold: fix ${name} and run again`)
+    if (/[\n\r\0]/.test(value)) throw usageError(`${name} ${JSON.stringify(value)} contains a newline or NUL, which a service file cannot hold: fix ${name} and run again`)
   }
   return {manager, identity, path: serviceFilePath(manager, identity, env), home, launcher: currentLauncher(), environment}
 }
