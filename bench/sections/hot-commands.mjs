@@ -1,8 +1,9 @@
 /**
  * Row 1: the everyday commands, as a ratio to bare `node -e 0`: `status` and `start` with the
  * supervisor running; `logs`, `logs --events`, `version`, `--version` and `-v` on that home; `stop`
- * of a home where nothing runs (the idempotent stop of scripts). All are interleaved run by run so
- * a change in machine load hits them alike; medians of `runs` each. `restart` (a new app-server
+ * of a home where nothing runs (the idempotent stop of scripts). All are interleaved run by run,
+ * in a shuffled order each run, so a change in machine load hits them alike; medians of `runs`
+ * each. `restart` (a new app-server
  * child each time) is an informational row: the child's start and initialize dominate it.
  */
 import {startSupervisor, tempHome} from '../lib/homes.mjs'
@@ -40,7 +41,9 @@ export async function hotCommands({codex, log, runs}) {
     for (let i = -2; i < count; i++) {
       const node = await run(process.execPath, ['-e', '0'], {env: home.env})
       if (i >= 0) nodeTimes.push(node.ms) // the first two are warm-up: page cache, compile cache
-      for (const [name, argv] of Object.entries(measured)) {
+      // A fresh order each round: a command's place after another one (a CPU-heavy one, or
+      // the node baseline) must not bias its figure.
+      for (const [name, argv] of shuffled(Object.entries(measured))) {
         const result = await runCodexd(argv, name === 'stop' ? stopped.env : home.env)
         if (result.code !== 0) failures.push(`${name} exit ${result.code}: ${result.stderr.trim()}`)
         if (i >= 0) times[name].push(result.ms)
@@ -69,4 +72,14 @@ async function restartRow(home, count, base, log) {
   }
   const value = median(times)
   return {what: `codexd restart (a new built-in child, until it answered initialize), median of ${count}`, codexd: fmt(value, 'ms'), baseline: `${fmt(base, 'ms')} node -e 0`, ratio: ratio(value, base), goal: 'none: the new child dominates'}
+}
+
+/** A copy of `items` in random order (Fisher-Yates). */
+function shuffled(items) {
+  const copy = [...items]
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[copy[i], copy[j]] = [copy[j], copy[i]]
+  }
+  return copy
 }
