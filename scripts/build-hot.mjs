@@ -1,4 +1,5 @@
-// Bundles the commands that start often (`status`, `start`, `shell-init`, `proxy`) and the two
+// Bundles the everyday commands (`status`, `start`, `stop`, `restart`, `logs`, `shell-init`,
+// `proxy`, `version`) and the two
 // long-running processes codexd spawns itself (the supervisor and the built-in app-server) into
 // CommonJS files under dist/hot/, one per command, so a start pays neither Node's ES module
 // loader nor the resolution of a dozen files (docs/benchmarks.md has the figures). oclif and the
@@ -21,8 +22,12 @@ const BUNDLES = {
   errors: src('shared/errors/codexd-error.ts'),
   status: src('cli/hot/status.ts'),
   start: src('cli/hot/start.ts'),
+  stop: src('cli/hot/stop.ts'),
+  restart: src('cli/hot/restart.ts'),
+  logs: src('cli/hot/logs.ts'),
   'shell-init': src('cli/hot/shell-init.ts'),
   proxy: src('cli/hot/proxy.ts'),
+  version: src('cli/hot/version.ts'),
   supervisor: src('daemon/supervisor/run.ts'),
   'app-server': src('daemon/app-server/run.ts'),
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
 import {tempHome} from '../src/shared/harness/home.js'
 import {startBuiltinServer} from './support/builtin-server.js'
-import {finished, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid} from '../src/shared/harness/processes.js'
+import {finished, isAlive, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
 
 /** A module hook that makes any import of @oclif/core fail: proves a command did not load it. */
 const FORBID_OCLIF = `--import=data:text/javascript,${encodeURIComponent(`
@@ -19,10 +19,10 @@ import {register} from 'node:module';
 register('data:text/javascript,' + encodeURIComponent('export async function resolve(s, c, next) { if (c.parentURL === undefined) return next(s, c); throw new Error("ESM-LOADED " + s) }'));
 `)}`
 
-describe('hot commands skip oclif', () => {
+describe('hot commands skip oclif', {timeout: 180_000}, () => {
   after(killAllStarted)
 
-  test('status and start (already running) answer without loading oclif, exactly as the oclif path does', async () => {
+  test('status, start, logs, restart, stop and version answer without loading oclif, exactly as the oclif path does', async () => {
     const home = tempHome()
     try {
       const started = await runCodexd(['start', '--server', 'builtin', '--json'], home.env)
@@ -46,20 +46,47 @@ describe('hot commands skip oclif', () => {
       assert.match(again.stdout, /^codexd is already running for /)
       assert.equal(again.stdout, (await runCodexd(['start'], viaOclif)).stdout)
 
-      // The hook really does forbid oclif: a command that needs it fails under the hook.
-      const guarded = await runCodexd(['status', '--bogus'], noOclif)
+      // The hook really does forbid oclif: what needs it (help) fails under the hook.
+      const guarded = await runCodexd(['status', '--help'], noOclif)
       assert.notEqual(guarded.code, 0)
       assert.match(guarded.stderr, /OCLIF-LOADED/)
+      // A usage error of a hot command is the fast path's own (its flag table): no oclif.
+      const refused = await runCodexd(['stop', '--grace', '-5'], noOclif)
+      assert.equal(refused.code, 2, refused.stderr)
+      assert.match(refused.stderr, /^codexd: --grace must be a whole number >= 0, got "-5"/)
 
-      // No ES module at all: status and start run from the CommonJS bundles (dist/hot/), which
-      // skip Node's ES module loader; the same hook stops anything that does load one.
+      // No ES module at all: the everyday commands run from the CommonJS bundles (dist/hot/),
+      // which skip Node's ES module loader; the same hook stops anything that does load one.
       const noEsm = {...home.env, NODE_OPTIONS: FORBID_ESM}
-      for (const args of [['status'], ['start']]) {
+      for (const args of [['status'], ['start'], ['logs', '-n', '1'], ['logs', '--events', '-n', '1'], ['version'], ['-v']]) {
         const cjs = await runCodexd(args, noEsm)
-        assert.equal(cjs.code, 0, `${args[0]}: ${cjs.stderr}`)
+        assert.equal(cjs.code, 0, `${args.join(' ')}: ${cjs.stderr}`)
       }
-      const esmGuarded = await runCodexd(['status', '--bogus'], noEsm)
+      const esmGuarded = await runCodexd(['status', '--help'], noEsm)
       assert.match(esmGuarded.stderr, /ESM-LOADED/)
+
+      // logs, restart and stop: the same output without oclif as with it.
+      const fastEvents = await runCodexd(['logs', '--events', '--json', '-n', '0'], noOclif)
+      assert.equal(fastEvents.code, 0, fastEvents.stderr)
+      assert.equal(fastEvents.stdout, (await runCodexd(['logs', '--events', '--json', '-n', '0'], viaOclif)).stdout)
+      assert.ok(fastEvents.stdout.split('\n').some((line) => line.includes('"kind":"spawn"')), fastEvents.stdout)
+      const fastLog = await runCodexd(['logs'], noOclif)
+      assert.equal(fastLog.code, 0, fastLog.stderr)
+      assert.equal(fastLog.stdout, (await runCodexd(['logs'], viaOclif)).stdout)
+
+      const before = JSON.parse((await runCodexd(['status', '--json'], noOclif)).stdout)
+      const restarted = await runCodexd(['restart', '--json'], noEsm)
+      assert.equal(restarted.code, 0, restarted.stderr)
+      const after = JSON.parse(restarted.stdout)
+      assert.equal(after.restarted, 'child')
+      assert.equal(after.supervisorPid, before.supervisor.pid)
+      assert.notEqual(after.childPid, before.child.pid)
+
+      const stopped = await runCodexd(['stop', '--json', '--grace', '2000'], noEsm)
+      assert.equal(stopped.code, 0, stopped.stderr)
+      assert.equal(JSON.parse(stopped.stdout).endedBy, 'graceful')
+      await waitFor(() => !isAlive(before.supervisor.pid), {timeoutMs: 5000, what: 'the supervisor to exit'})
+      assert.equal((await runCodexd(['status'], noOclif)).code, 3)
     } finally {
       await runCodexd(['stop'], home.env)
       killAllStarted()

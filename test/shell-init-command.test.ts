@@ -34,7 +34,7 @@ describe('codexd shell-init', () => {
   it('an unknown shell is a usage error (exit 2) naming the accepted shells', async () => {
     const run = await runCodexd(['shell-init', 'tcsh'], home.env)
     assert.equal(run.code, 2)
-    assert.equal(run.stderr, 'codexd: unknown shell "tcsh": use one of bash, zsh, fish\n')
+    assert.equal(run.stderr, 'codexd: <shell> must be one of bash, zsh, fish, got "tcsh": see codexd shell-init --help\n')
   })
 
   it('--write puts the printed snippet in $XDG_CONFIG_HOME/codexd/init.SHELL and says what to source', async () => {

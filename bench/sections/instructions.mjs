@@ -13,7 +13,7 @@ export async function instructions({log}) {
   if (probe.code !== 0) return [{what: 'instruction counts: skipped (valgrind is not installed)', met: undefined}]
   const home = tempHome('codexd-bench-instr-')
   await startSupervisor(home)
-  log('instruction counts under callgrind: node -e 0, codexd status, codexd start (about 15 s each)')
+  log('instruction counts under callgrind: node -e 0 and the everyday commands (about 15 s each)')
   const count = async (args, env = home.env) => {
     const result = await run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...args], {env})
     const found = /Collected : (\d+)/.exec(result.stderr)
@@ -22,9 +22,21 @@ export async function instructions({log}) {
   }
   const base = await count(['-e', '0'])
   const rows = []
-  for (const [label, args, env] of [['status', ['status']], ['start', ['start']], ['status through oclif (CODEXD_NO_FAST_PATH=1)', ['status'], {...home.env, CODEXD_NO_FAST_PATH: '1'}]]) {
+  const stopped = tempHome('codexd-bench-instr-stopped-')
+  const oclif = {...home.env, CODEXD_NO_FAST_PATH: '1'}
+  const commands = [
+    ['status', ['status']],
+    ['start', ['start']],
+    ['logs', ['logs']],
+    ['logs --events', ['logs', '--events']],
+    ['version', ['version']],
+    ['stop, nothing running', ['stop'], stopped.env],
+    ['status through oclif (CODEXD_NO_FAST_PATH=1)', ['status'], oclif],
+    ['logs through oclif (CODEXD_NO_FAST_PATH=1)', ['logs'], oclif],
+  ]
+  for (const [label, args, env] of commands) {
     const value = await count([CODEXD_BIN, ...args], env)
-    rows.push({what: `instructions: codexd ${label}, supervisor running`, codexd: `${(value / 1e6).toFixed(0)} M`, baseline: `${(base / 1e6).toFixed(0)} M node -e 0`, ratio: ratio(value, base), goal: 'info (CPU floor of row 1)', met: undefined})
+    rows.push({what: `instructions: codexd ${label}${env === stopped.env ? '' : ', supervisor running'}`, codexd: `${(value / 1e6).toFixed(0)} M`, baseline: `${(base / 1e6).toFixed(0)} M node -e 0`, ratio: ratio(value, base), goal: 'info (CPU floor of row 1)', met: undefined})
   }
   return rows
 }

@@ -1,18 +1,26 @@
 import {Command, Errors} from '@oclif/core'
 import {ExitCode} from '../shared/errors/exit-codes.js'
+import {parseCommandLine} from './flags/parse.js'
+import type {CommandTable, Parsed} from './flags/table.js'
 import {reportError} from './report-error.js'
 
 /**
- * Base of every codexd command: a CodexdError becomes one line on stderr (`codexd: ...`) and its
- * documented exit code; a flag or argument the parser refused becomes one usage line (exit 2)
- * instead of oclif's multi-line help; anything else is left to oclif (a bug: exit 1 with a stack).
+ * Base of every codexd command: flags are parsed from the command's table (the same parser as
+ * the fast path); a CodexdError becomes one line on stderr (`codexd: ...`) and its documented
+ * exit code; a refusal of oclif's own parser (a command not yet on a table) becomes one usage
+ * line (exit 2); anything else is left to oclif (a bug: exit 1 with a stack).
  */
 export abstract class CodexdCommand extends Command {
+  /** Parses this command's argv against its table: typed values, or a one-line usage error. */
+  protected parseTable<T extends CommandTable>(table: T): Parsed<T> {
+    return parseCommandLine(table, this.argv)
+  }
+
   protected async catch(error: Error & {exitCode?: number}): Promise<unknown> {
     const code = reportError(error)
     if (code !== undefined) return this.exit(code)
     if (isParseError(error)) {
-      process.stderr.write(`codexd: ${oneLine(error.message)}: see codexd ${this.id} --help\n`)
+      process.stderr.write(`codexd: ${oneLine(error.message)}: see codexd ${this.id?.replaceAll(':', ' ')} --help\n`)
       return this.exit(ExitCode.Usage)
     }
     return super.catch(error)

@@ -1,6 +1,6 @@
-import {Flags} from '@oclif/core'
+import {oclifFlags} from '../flags/oclif.js'
+import {PROXY} from '../flags/tables.js'
 import {CodexdCommand} from '../base-command.js'
-import {FLAG_DEFAULTS} from '../defaults.js'
 import {runProxyCommand} from '../hot/proxy.js'
 
 export default class Proxy extends CodexdCommand {
@@ -11,16 +11,10 @@ export default class Proxy extends CodexdCommand {
     '<%= config.bin %> proxy --autostart',
     `printf '%s\\n' '{"id":1,"method":"initialize","params":{"clientInfo":{"name":"ci","version":"1"}}}' | <%= config.bin %> proxy --jsonl`,
   ]
-  static override flags = {
-    sock: Flags.string({description: 'socket to attach to (default: the app-server socket of CODEX_HOME)'}),
-    autostart: Flags.boolean({description: 'start the supervisor (and its app-server) when nothing answers; refused under CODEXD_NO_SPAWN=1', default: false}),
-    server: Flags.string({description: 'with --autostart: the app-server a newly started supervisor runs (auto|builtin|codex|<command>)'}),
-    'wait-timeout': Flags.integer({description: 'milliseconds to wait for an absent or refusing socket (0: one attempt)', default: FLAG_DEFAULTS.proxyWaitMs, min: 0}),
-    jsonl: Flags.boolean({description: 'newline-delimited JSON-RPC on stdio instead of raw bytes', default: false}),
-  }
+  static override flags = oclifFlags(PROXY)
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Proxy)
+    const {flags} = this.parseTable(PROXY)
     await runProxyCommand({sock: flags.sock, autostart: flags.autostart, server: flags.server, waitTimeoutMs: flags['wait-timeout'], jsonl: flags.jsonl})
   }
 }

@@ -1,29 +1,15 @@
-import {Flags} from '@oclif/core'
+import {oclifFlags} from '../flags/oclif.js'
+import {RESTART} from '../flags/tables.js'
 import {CodexdCommand} from '../base-command.js'
-import {restartSupervisor} from '../../client/operations/restart-supervisor.js'
-import {DEFAULT_ENSURE_TIMEOUT_MS} from '../../client/ensure/ensure-supervisor.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {runRestart} from '../hot/restart.js'
 
 export default class Restart extends CodexdCommand {
   static override summary = 'Restart the app-server (clears a crash-loop); starts codexd when nothing runs.'
   static override description = `Ends the child's process group (SIGTERM, SIGKILL after the grace) and starts a new child, returning once it answered initialize. With --server, the supervisor itself is restarted with that choice.`
   static override examples = ['<%= config.bin %> restart', '<%= config.bin %> restart --server builtin']
-  static override flags = {
-    server: Flags.string({description: 'restart the supervisor with this app-server choice: auto, builtin, codex, or a command'}),
-    grace: Flags.integer({description: 'milliseconds between SIGTERM and SIGKILL', min: 0}),
-    timeout: Flags.integer({description: 'milliseconds to wait for the new app-server to answer', default: DEFAULT_ENSURE_TIMEOUT_MS, min: 1}),
-    json: Flags.boolean({description: 'print the result as JSON', default: false}),
-  }
+  static override flags = oclifFlags(RESTART)
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Restart)
-    const result = await restartSupervisor(homePaths(resolveCodexHome()), {
-      server: flags.server,
-      graceMs: flags.grace ?? (Number(process.env.CODEXD_STOP_GRACE_MS) || 5000),
-      timeoutMs: flags.timeout,
-      onProgress: process.stderr.isTTY && !flags.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
-    })
-    const what = {child: 'restarted the app-server', supervisor: 'restarted the supervisor and its app-server', started: 'nothing was running; started codexd'}[result.restarted]
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${what} for ${result.home} (supervisor pid ${result.supervisorPid}, app-server pid ${result.childPid ?? '?'})\n`)
+    await runRestart(this.parseTable(RESTART).flags)
   }
 }

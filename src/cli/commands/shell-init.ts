@@ -1,9 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {oclifFlags, oclifArgs} from '../flags/oclif.js'
+import {SHELL_INIT} from '../flags/tables.js'
 import {CodexdCommand} from '../base-command.js'
-import {currentLauncher} from '../../client/install/launcher.js'
-import {writeInitFile} from '../../client/shell-init/init-file.js'
-import {parseShell, SHELLS} from '../../client/shell-init/shells.js'
-import {printShellInit} from '../hot/shell-init.js'
+import {runShellInit} from '../hot/shell-init.js'
 
 export default class ShellInit extends CodexdCommand {
   static override summary = 'Print (or write) a shell-profile snippet that starts codexd in the background.'
@@ -13,21 +11,11 @@ export default class ShellInit extends CodexdCommand {
     '<%= config.bin %> shell-init zsh --write       # then source ~/.config/codexd/init.zsh from ~/.zshrc',
     '<%= config.bin %> shell-init fish | source     # in ~/.config/fish/config.fish',
   ]
-  static override args = {
-    shell: Args.string({description: `the shell: ${SHELLS.join(', ')}`, required: true}),
-  }
-  static override flags = {
-    write: Flags.boolean({description: 'write the snippet to ~/.config/codexd/init.SHELL instead of printing it'}),
-  }
+  static override args = oclifArgs(SHELL_INIT)
+  static override flags = oclifFlags(SHELL_INIT)
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(ShellInit)
-    const shell = parseShell(args.shell)
-    if (!flags.write) {
-      printShellInit(shell)
-      return
-    }
-    const written = writeInitFile(shell, currentLauncher())
-    process.stdout.write(`${written.outcome === 'unchanged' ? 'up to date' : written.outcome}: ${written.path}\nadd this line to ${written.profile}:\n  ${written.sourceLine}\n`)
+    const {args, flags} = this.parseTable(SHELL_INIT)
+    await runShellInit({shell: args.shell, write: flags.write})
   }
 }

@@ -6,7 +6,7 @@ import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 export interface StartOptions {
   readonly json: boolean
   readonly server: string | undefined
-  readonly timeoutMs: number
+  readonly timeout: number
 }
 
 /**
@@ -17,7 +17,7 @@ export async function runStart(options: StartOptions): Promise<number> {
   const paths = homePaths(resolveCodexHome())
   const result = await ensureSupervisor(paths, {
     server: options.server,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: options.timeout,
     // isatty(2) rather than process.stderr.isTTY: building the stream object costs ~1 ms per start.
     onProgress: isatty(2) && !options.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
   })

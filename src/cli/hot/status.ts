@@ -5,7 +5,9 @@ import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
 
 export interface StatusOptions {
   readonly json: boolean
-  readonly timeoutMs: number
+  readonly timeout: number
+  readonly watch?: boolean
+  readonly interval?: number
 }
 
 /**
@@ -14,7 +16,13 @@ export interface StatusOptions {
  * while a supervisor answers.
  */
 export async function runStatus(options: StatusOptions): Promise<number> {
-  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeoutMs)
+  if (options.watch || options.interval !== undefined) {
+    const {refuseIntervalWithoutWatch, runStatusWatch} = await import('../../client/operations/run-status-watch.js')
+    refuseIntervalWithoutWatch(options.watch ?? false, options.interval)
+    await runStatusWatch({json: options.json, timeoutMs: options.timeout, intervalMs: options.interval ?? 1000})
+    return 0
+  }
+  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeout)
   process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
   return statusExitCode(report)
 }

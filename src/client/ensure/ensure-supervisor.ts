@@ -13,6 +13,7 @@ import {preflightHomePaths} from '../../shared/startup/preflight.js'
 import {faultPoint} from '../../shared/testing/fault-points.js'
 import type {HeldLock} from '../../shared/lock/flock.js'
 import {logTail} from '../../shared/util/log-tail.js'
+import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
 
 export interface EnsureOptions {
   /** Which app-server a newly started supervisor runs (auto|builtin|codex|<command>); default: $CODEXD_SERVER, else auto. */
@@ -30,9 +31,6 @@ export interface EnsureResult {
   /** The canonical app-server socket, which answered an initialize round trip. */
   appServerSocket: string
 }
-
-/** Default overall deadline of ensureSupervisor. */
-export const DEFAULT_ENSURE_TIMEOUT_MS = 60_000
 
 /**
  * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,

@@ -1,57 +1,42 @@
+import {expectation, parseSetting, type SettingSpec} from '../../shared/util/setting.js'
+
 /**
- * The supervisor's tunables, read from the environment so `codexd start` passes them through to
- * the detached supervisor unchanged. Documented in docs/supervisor.md.
+ * The supervisor's tunables, one declaration each (src/shared/util/setting.ts), read from the
+ * environment so `codexd start` passes them through to the detached supervisor unchanged.
+ * Documented in docs/supervisor.md. `codexd stop --grace` takes its default and bounds from
+ * `stopGraceMs` here.
  */
-export interface SupervisorConfig {
-  /** First restart delay after an unstable exit. */
-  readonly backoffMinMs: number
-  /** Cap of the exponential backoff. */
-  readonly backoffMaxMs: number
-  readonly backoffFactor: number
-  /** A child that served this long after its initialize round trip resets the backoff. */
-  readonly stableMs: number
-  /** This many unstable exits within `crashLoopWindowMs` enter the crash-loop state. */
-  readonly crashLoopCount: number
-  readonly crashLoopWindowMs: number
-  /** How long a spawned child may take to answer initialize before it counts as failed. */
-  readonly readyTimeoutMs: number
-  /** Period of the app-server socket probe. */
-  readonly probeIntervalMs: number
-  /** SIGTERM-to-SIGKILL grace for the child's process group. */
-  readonly stopGraceMs: number
-  /** Wait for app-server-startup.lock when codexd holds it for a lock-unaware child. */
-  readonly startupLockTimeoutMs: number
-  /** The supervisor log is rotated past this size; `logKeep` old files are kept. */
-  readonly logMaxBytes: number
-  readonly logKeep: number
-}
+export const SUPERVISOR_SETTINGS = {
+  backoffMinMs: {type: 'integer', min: 0, default: 500, env: 'CODEXD_BACKOFF_MIN_MS', description: 'first restart delay after an unstable exit (ms)'},
+  backoffMaxMs: {type: 'integer', min: 0, default: 30_000, env: 'CODEXD_BACKOFF_MAX_MS', description: 'cap of the exponential backoff (ms)'},
+  backoffFactor: {type: 'number', min: 0, default: 2, env: 'CODEXD_BACKOFF_FACTOR', description: 'growth of the backoff per unstable exit'},
+  stableMs: {type: 'integer', min: 0, default: 10_000, env: 'CODEXD_STABLE_MS', description: 'a child that served this long after its initialize round trip resets the backoff (ms)'},
+  crashLoopCount: {type: 'integer', min: 0, default: 5, env: 'CODEXD_CRASH_LOOP_COUNT', description: 'this many unstable exits within the crash-loop window enter the crash-loop state'},
+  crashLoopWindowMs: {type: 'integer', min: 0, default: 60_000, env: 'CODEXD_CRASH_LOOP_WINDOW_MS', description: 'the crash-loop window (ms)'},
+  readyTimeoutMs: {type: 'integer', min: 0, default: 60_000, env: 'CODEXD_READY_TIMEOUT_MS', description: 'how long a spawned child may take to answer initialize before it counts as failed (ms)'},
+  probeIntervalMs: {type: 'integer', min: 0, default: 5000, env: 'CODEXD_PROBE_INTERVAL_MS', description: 'period of the app-server socket probe (ms)'},
+  stopGraceMs: {type: 'integer', min: 0, default: 5000, env: 'CODEXD_STOP_GRACE_MS', description: "milliseconds between SIGTERM and SIGKILL of the child's process group"},
+  startupLockTimeoutMs: {type: 'integer', min: 0, default: 30_000, env: 'CODEXD_STARTUP_LOCK_TIMEOUT_MS', description: 'wait for app-server-startup.lock when codexd holds it for a lock-unaware child (ms)'},
+  logMaxBytes: {type: 'integer', min: 0, default: 5 * 1024 * 1024, env: 'CODEXD_LOG_MAX_BYTES', description: 'the supervisor log is rotated past this size (bytes)'},
+  logKeep: {type: 'integer', min: 0, default: 3, env: 'CODEXD_LOG_KEEP', description: 'how many rotated logs are kept'},
+} as const satisfies Record<string, SettingSpec & {readonly env: string; readonly default: number}>
 
-const VARIABLES: Record<keyof SupervisorConfig, [string, number]> = {
-  backoffMinMs: ['CODEXD_BACKOFF_MIN_MS', 500],
-  backoffMaxMs: ['CODEXD_BACKOFF_MAX_MS', 30_000],
-  backoffFactor: ['CODEXD_BACKOFF_FACTOR', 2],
-  stableMs: ['CODEXD_STABLE_MS', 10_000],
-  crashLoopCount: ['CODEXD_CRASH_LOOP_COUNT', 5],
-  crashLoopWindowMs: ['CODEXD_CRASH_LOOP_WINDOW_MS', 60_000],
-  readyTimeoutMs: ['CODEXD_READY_TIMEOUT_MS', 60_000],
-  probeIntervalMs: ['CODEXD_PROBE_INTERVAL_MS', 5000],
-  stopGraceMs: ['CODEXD_STOP_GRACE_MS', 5000],
-  startupLockTimeoutMs: ['CODEXD_STARTUP_LOCK_TIMEOUT_MS', 30_000],
-  logMaxBytes: ['CODEXD_LOG_MAX_BYTES', 5 * 1024 * 1024],
-  logKeep: ['CODEXD_LOG_KEEP', 3],
-}
+/** The supervisor's configuration: one number per setting of SUPERVISOR_SETTINGS. */
+export type SupervisorConfig = {readonly [K in keyof typeof SUPERVISOR_SETTINGS]: number}
 
-/** Reads the configuration; an unparsable value falls back to the default (and is reported). */
+/**
+ * Reads the configuration from `env`. The supervisor runs detached, with nobody to answer a
+ * usage error, so a value its setting refuses falls back to the default and is reported in the
+ * warnings (which the supervisor logs).
+ */
 export function readSupervisorConfig(env: NodeJS.ProcessEnv = process.env): {config: SupervisorConfig; warnings: string[]} {
   const warnings: string[] = []
   const config = {} as Record<keyof SupervisorConfig, number>
-  for (const [key, [name, fallback]] of Object.entries(VARIABLES) as [keyof SupervisorConfig, [string, number]][]) {
-    const raw = env[name]
-    const value = raw === undefined || raw === '' ? fallback : Number(raw)
-    if (!Number.isFinite(value) || value < 0) {
-      warnings.push(`${name}=${raw} is not a non-negative number; using ${fallback}`)
-      config[key] = fallback
-    } else config[key] = value
+  for (const [key, spec] of Object.entries(SUPERVISOR_SETTINGS) as [keyof SupervisorConfig, (typeof SUPERVISOR_SETTINGS)[keyof SupervisorConfig]][]) {
+    const raw = env[spec.env]
+    const value = raw === undefined || raw === '' ? spec.default : parseSetting(spec, raw)
+    if (typeof value !== 'number') warnings.push(`${spec.env}=${raw} is not ${expectation(spec)}; using ${spec.default}`)
+    config[key] = typeof value === 'number' ? value : spec.default
   }
   return {config, warnings}
 }
