@@ -2,6 +2,8 @@ import {formatStatus} from '../../client/operations/format-status.js'
 import {queryStatus} from '../../client/operations/status-query.js'
 import {statusExitCode} from '../../shared/protocol/status-report.js'
 import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+// codex-daemon (issue 10): who else serves the socket
+import {formatListenerOwner, listenerOwnerExitCode, withListenerOwner} from '../../client/takeover/owner-status.js'
 
 export interface StatusOptions {
   readonly json: boolean
@@ -14,7 +16,8 @@ export interface StatusOptions {
  * while a supervisor answers.
  */
 export async function runStatus(options: StatusOptions): Promise<number> {
-  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeoutMs)
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
-  return statusExitCode(report)
+  const paths = homePaths(resolveCodexHome())
+  const report = await withListenerOwner(paths, await queryStatus(paths, options.timeoutMs))
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report) + formatListenerOwner(report))
+  return listenerOwnerExitCode(report) ?? statusExitCode(report)
 }

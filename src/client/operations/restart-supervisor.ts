@@ -4,6 +4,7 @@ import type {HomePaths} from '../../shared/home/codex-home.js'
 import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
 import {controlRequest} from '../control/client.js'
 import {stopSupervisor} from './stop-supervisor.js'
+import {unmanagedListenerError} from '../../shared/owner/unmanaged-error.js'
 
 export interface RestartOptions {
   readonly graceMs: number
@@ -41,6 +42,7 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     const started = await ensureSupervisor(paths, {timeoutMs: options.timeoutMs, onProgress: options.onProgress})
     return {home: paths.home, restarted: 'started', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
+  if (answer.childState === 'unmanaged') throw await unmanagedListenerError(paths, answer.detail) // codex-daemon (issue 10)
   if (answer.childState !== 'running') {
     throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, answer.childState === 'unmanaged' ? ExitCode.AlreadyInUse : ExitCode.ChildFailed)
   }
