@@ -4,11 +4,14 @@
 // daemon copies ~420 MB into it on its first start.
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {closeSync, existsSync, openSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {tempHome} from '../src/shared/harness/home.js'
-import {runCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {finished, runCodexd, spawnCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {acquireLock, lockHolders} from '../src/shared/lock/flock.js'
+import {codexDaemonLock} from '../src/shared/owner/codex-daemon-records.js'
 import {connectPathFor} from '../src/shared/home/socket-path.js'
 import {isAlive, listenerPids} from '../src/shared/proc/processes.js'
 import {listenerCount} from '../src/shared/proc/unix-listeners.js'
@@ -98,13 +101,17 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
 
     let most = 0
     let sampling = true
+    const daemonLock = openSync(codexDaemonLock(home.home), 'r')
+    const daemonLockHolders = new Set<number>()
     const sampler = (async () => {
       while (sampling) {
         most = Math.max(most, listenerCount(connectPathFor(home.paths.appServerSocket)))
+        for (const pid of lockHolders(daemonLock)) daemonLockHolders.add(pid)
         await new Promise((resolve) => setImmediate(resolve))
       }
     })()
-    const taken = await runCodexd(['start', '--takeover', '--json'], home.env)
+    const taker = spawnCodexd(['start', '--takeover', '--json'], home.env)
+    const taken = await finished(taker)
     sampling = false
     await sampler
     assert.equal(taken.code, 0, taken.stderr)
@@ -112,7 +119,12 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
     trackPid(result.supervisorPid)
     assert.equal(result.tookOverFrom.kind, 'codex-daemon')
     assert.deepEqual(result.ended.map((ended: any) => [ended.pid, ended.endedBy]), [[daemon, 'codex app-server daemon stop'], [updater, 'sigterm']])
+    closeSync(daemonLock)
     assert.ok(most <= 1, `at most one listener at any moment (saw ${most})`)
+    // codexd start --takeover held codex's lifecycle lock (its supervisor never: the descriptor is close-on-exec).
+    assert.ok(daemonLockHolders.has(taker.pid!), `codexd held app-server-daemon/daemon.lock (holders seen: ${[...daemonLockHolders].join(', ')})`)
+    assert.ok(!daemonLockHolders.has(result.supervisorPid))
+    assert.deepEqual(lockHolders(openSync(codexDaemonLock(home.home), 'r')), [], 'released afterwards')
 
     assert.equal(isAlive(daemon), false)
     assert.equal(isAlive(updater), false)
@@ -131,6 +143,28 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
     assert.ok(answer.error, `codexd's codex answered (an error for an unknown method): ${JSON.stringify(answer)}`)
     assert.notEqual(answer.error.code, -32099, 'sent after the takeover: not lost in flight')
     proxy.stdin!.end()
+  })
+
+  it("codex's daemon start waits for app-server-daemon/daemon.lock (what codexd holds until it serves), then finds codexd serving", async (t) => {
+    if (skip) return t.skip(skip)
+    const served = (await status(home.env)).report.child!.pid!
+    const lock = await acquireLock(codexDaemonLock(home.home), {timeoutMs: 5000})
+    let answer: string | undefined
+    const starting = spawnTracked(codex, ['app-server', 'daemon', 'start'], {env: home.env})
+    const done = finished(starting).then((result) => (answer = result.stdout))
+    try {
+      await sleep(3000)
+      assert.equal(answer, undefined, 'codex waits while the lock is held')
+      assert.deepEqual(homePidsMatching(home.home, MANAGED_DAEMON), [])
+    } finally {
+      lock.release()
+    }
+    await done
+    assert.equal(JSON.parse(answer!.trim().split('\n').at(-1)!).status, 'alreadyRunning')
+    assert.deepEqual(socketListeners(), [served], 'codexd still the one listener')
+    // codex (re)starts its updater even when it finds another server: end it like the takeover does.
+    for (const pid of homePidsMatching(home.home, UPDATER)) process.kill(pid, 'SIGTERM')
+    await waitFor(() => homePidsMatching(home.home, UPDATER).length === 0, {what: 'the updater to exit'})
   })
 
   it('restart --takeover does the same from a running codexd; plain restart refuses with the owner named', async (t) => {

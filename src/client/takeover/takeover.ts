@@ -51,8 +51,8 @@ const CODEX_DAEMON_LOCK_WAIT_MS = 2000
  * its socket and home are this home's) a server started by hand; then starts the home under
  * codexd through the ensure path. While the old owner goes, codexd holds the app-server startup
  * lock (no app-server can finish starting then), and from then until codexd's app-server answers
- * it holds codex's `app-server-daemon/daemon.lock`, which codex's daemon start and the TUI's
- * auto-start take first. Nothing else is ever signalled.
+ * it holds codex's `app-server-daemon/daemon.lock`, which codex's `daemon start` (and the TUI's
+ * auto-start) wait for: they find codexd serving afterwards. Nothing else is ever signalled.
  */
 export async function takeOver(paths: HomePaths, options: TakeoverOptions): Promise<TakeoverResult> {
   const deadline = Date.now() + options.timeoutMs
@@ -130,9 +130,9 @@ async function endOwner(paths: HomePaths, owner: ListenerOwner, graceMs: number)
 
 /**
  * Takes codex's lifecycle lock (`app-server-daemon/daemon.lock`) when codex has that directory:
- * codex's `daemon start` and the TUI's auto-start take it without waiting, so while codexd holds
- * it they cannot start a daemon. Undefined when it stays busy (a codex start got it first: the
- * ensure path then finds that daemon and reports it).
+ * codex's `daemon start` waits for it (measured on 0.171.0), so while codexd holds it no daemon
+ * starts. Undefined when it stays busy (a codex start took it first: the ensure path then finds
+ * that daemon and names it).
  */
 async function holdCodexDaemonLock(paths: HomePaths): Promise<HeldLock | undefined> {
   if (!existsSync(codexDaemonDir(paths.home))) return undefined
