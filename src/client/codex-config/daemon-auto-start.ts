@@ -7,6 +7,8 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 const KEY = 'daemon_auto_start'
 /** The line codexd writes; `on` removes exactly this line again, so off-then-on restores the file. */
 const OFF_LINE = `${KEY} = false`
+/** The table codexd appends when the file has none; marked, so `on` knows to remove it whole. */
+const APPENDED = `[features] # added by codexd codex-config daemon-auto-start off\n${OFF_LINE}\n`
 const TABLE = /^\s*\[\s*features\s*\]\s*(#.*)?$/
 const ANY_TABLE = /^\s*\[/
 const KEY_LINE = new RegExp(`^(\\s*${KEY}\\s*=\\s*)(true|false)(\\s*(#.*)?)$`)
@@ -26,15 +28,20 @@ export function readDaemonAutoStart(text: string): boolean | undefined {
 /**
  * `text` with `[features] daemon_auto_start` set to `on`, every other byte unchanged. off: the
  * value becomes false, or the line `daemon_auto_start = false` is added under `[features]` (the
- * table appended when missing). on: codexd's own line (and a `[features]` table it left empty) is
- * removed, restoring codex's default; a line someone else wrote gets the value true.
+ * table appended, marked as codexd's, when missing). on: codexd's own line, or the table it
+ * appended, is removed, restoring codex's default; a line someone else wrote gets the value true.
  */
 export function setDaemonAutoStart(text: string, on: boolean): string {
+  if (on && text === APPENDED) return ''
+  if (on && text.endsWith(`\n${APPENDED}`)) return text.slice(0, -(APPENDED.length + 1))
   const lines = text.split('\n')
   const found = findKey(lines)
   if (found) {
     const line = lines[found.index]
-    if (on && line === OFF_LINE) return removeLine(lines, found.index)
+    if (on && line === OFF_LINE) {
+      lines.splice(found.index, 1)
+      return lines.join('\n')
+    }
     lines[found.index] = line.replace(found.dotted ? DOTTED_KEY_LINE : KEY_LINE, (_all, head: string, _value: string, tail: string) => `${head}${on}${tail}`)
     return lines.join('\n')
   }
@@ -44,8 +51,7 @@ export function setDaemonAutoStart(text: string, on: boolean): string {
     lines.splice(table + 1, 0, OFF_LINE)
     return lines.join('\n')
   }
-  const separator = text === '' ? '' : text.endsWith('\n') ? '\n' : '\n\n'
-  return `${text}${separator}[features]\n${OFF_LINE}\n`
+  return text === '' ? APPENDED : `${text}\n${APPENDED}`
 }
 
 /** The key's line: under `[features]`, or `features.daemon_auto_start` before any table. */
@@ -61,19 +67,6 @@ function findKey(lines: readonly string[]): {index: number; value: boolean; dott
     }
   }
   return undefined
-}
-
-/** Removes line `index`, and a `[features]` header codexd appended that is now empty (with the blank line before it). */
-function removeLine(lines: string[], index: number): string {
-  lines.splice(index, 1)
-  const header = index - 1
-  const emptyTable = header >= 0 && lines[header] === '[features]' && (index >= lines.length || lines.slice(index).every((line) => line === ''))
-  if (emptyTable) {
-    const from = header > 0 && lines[header - 1] === '' ? header - 1 : header
-    lines.splice(from, lines.length - from, '')
-    if (from === 0) return ''
-  }
-  return lines.join('\n')
 }
 
 /**
