@@ -7,46 +7,27 @@ import {execFile} from 'node:child_process'
 import {closeSync, existsSync, openSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
+import {describe, it} from 'node:test'
 import {finished, runCodexd, spawnCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
 import {acquireLock, lockHolders} from '../src/shared/lock/flock.js'
 import {codexDaemonLock} from '../src/shared/owner/codex-daemon-records.js'
 import {connectPathFor} from '../src/shared/home/socket-path.js'
-import {isAlive, listenerPids} from '../src/shared/proc/processes.js'
+import {isAlive} from '../src/shared/proc/processes.js'
 import {listenerCount} from '../src/shared/proc/unix-listeners.js'
-import {homePidsMatching, killEverythingOfHome, MANAGED_DAEMON, UPDATER} from './support/codex-daemon-home.js'
+import {homePidsMatching, MANAGED_DAEMON, realCodexHomeForFile, UPDATER} from './support/codex-daemon-home.js'
 import {collect, JsonlClient, spawnProxy} from './support/proxy-stdio.js'
-import {installRealCodex} from './support/real-codex.js'
-import {FAST, status} from './support/supervisor-home.js'
+import {status} from './support/supervisor-home.js'
 
 const VERSION = '0.171.0'
 
 describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {timeout: 300_000}, () => {
-  const home = tempHome('codexd-cdt-')
-  Object.assign(home.env, FAST, {CODEXD_SERVER: 'codex'})
-  let codex = ''
-  let skip: string | undefined
-  const socketListeners = () => listenerPids(connectPathFor(home.paths.appServerSocket))
-
-  before(async () => {
-    const installed = await installRealCodex(VERSION)
-    if ('skip' in installed) skip = `npm registry unreachable, codex ${VERSION} not installed: ${installed.skip}`
-    else {
-      codex = installed.bin
-      home.env.CODEXD_CODEX_BIN = codex
-    }
-  })
-  after(async () => {
-    await runCodexd(['stop', '--grace', '500'], home.env).catch(() => {})
-    await killEverythingOfHome(home.home)
-    home.remove()
-  })
+  const file = realCodexHomeForFile(VERSION, 'codexd-cdt-')
+  const {home, socketListeners} = file
 
   /** `codex app-server daemon start` in the home (the way a user or the TUI starts it); its pid. */
   async function startCodexDaemon(): Promise<number> {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(codex, ['app-server', 'daemon', 'start'], {env: home.env, timeout: 120_000}, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve(stdout))),
+      execFile(file.codex(), ['app-server', 'daemon', 'start'], {env: home.env, timeout: 120_000}, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve(stdout))),
     )
     const answer = JSON.parse(out.trim().split('\n').at(-1)!) as {status: string; pid?: number}
     const pid = answer.pid ?? socketListeners()[0]
@@ -56,7 +37,7 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   }
 
   it("names codex's managed daemon (pid, version, updater); status and start exit 6 and say to run --takeover", async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const daemon = await startCodexDaemon()
     const [updater] = homePidsMatching(home.home, UPDATER)
     assert.ok(updater, 'codex started its updater')
@@ -89,7 +70,7 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   })
 
   it('start --takeover: stops the daemon with codex app-server daemon stop, ends its updater, serves the home; a --jsonl proxy reconnects; never two listeners', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const [daemon] = socketListeners()
     const [updater] = homePidsMatching(home.home, UPDATER)
     assert.ok(daemon && updater)
@@ -146,11 +127,11 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   })
 
   it("codex's daemon start waits for app-server-daemon/daemon.lock (what codexd holds until it serves), then finds codexd serving", async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const served = (await status(home.env)).report.child!.pid!
     const lock = await acquireLock(codexDaemonLock(home.home), {timeoutMs: 5000})
     let answer: string | undefined
-    const starting = spawnTracked(codex, ['app-server', 'daemon', 'start'], {env: home.env})
+    const starting = spawnTracked(file.codex(), ['app-server', 'daemon', 'start'], {env: home.env})
     const done = finished(starting).then((result) => (answer = result.stdout))
     try {
       await sleep(3000)
@@ -168,7 +149,7 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   })
 
   it('restart --takeover does the same from a running codexd; plain restart refuses with the owner named', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const stopped = await runCodexd(['stop'], home.env)
     assert.equal(stopped.code, 0, stopped.stderr)
     const daemon = await startCodexDaemon()
@@ -189,7 +170,7 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   })
 
   it('a codexd child orphaned by a killed supervisor is named, and start --takeover ends it', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const {report} = await status(home.env)
     const child = report.child!.pid!
     process.kill(report.supervisor!.pid, 'SIGKILL')
@@ -212,9 +193,9 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
   })
 
   it('a codex app-server started by hand: --takeover refuses without --force and kills nothing; --force ends it', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     assert.equal((await runCodexd(['stop'], home.env)).code, 0)
-    const byHand = spawnTracked(codex, ['app-server', '--listen', 'unix://'], {env: home.env})
+    const byHand = spawnTracked(file.codex(), ['app-server', '--listen', 'unix://'], {env: home.env})
     await waitFor(() => socketListeners().includes(byHand.pid!), {timeoutMs: 30_000, what: 'the hand-started server to listen'})
     const named = await status(home.env)
     assert.equal(named.code, 6)

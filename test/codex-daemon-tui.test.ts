@@ -5,14 +5,11 @@ import assert from 'node:assert/strict'
 import {existsSync, readFileSync, realpathSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {after, before, describe, it} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
+import {describe, it} from 'node:test'
 import {runCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
-import {connectPathFor} from '../src/shared/home/socket-path.js'
-import {isAlive, listenerPids} from '../src/shared/proc/processes.js'
-import {homePidsMatching, killEverythingOfHome, MANAGED_DAEMON, UPDATER} from './support/codex-daemon-home.js'
-import {installRealCodex} from './support/real-codex.js'
-import {FAST, status, waitForStatus} from './support/supervisor-home.js'
+import {isAlive} from '../src/shared/proc/processes.js'
+import {homePidsMatching, MANAGED_DAEMON, realCodexHomeForFile, UPDATER} from './support/codex-daemon-home.js'
+import {status, waitForStatus} from './support/supervisor-home.js'
 import {startTui, type TmuxTui} from './support/tmux-tui.js'
 
 const VERSION = '0.171.0'
@@ -36,31 +33,16 @@ function connectedClients(path: string): number {
 }
 
 describe(`the codex ${VERSION} TUI in a home codexd supervises`, {timeout: 400_000}, () => {
-  const home = tempHome('codexd-cdtui-')
-  // Every child exit counts as unstable, so a kill is followed by the long backoff.
-  Object.assign(home.env, FAST, {CODEXD_SERVER: 'codex', CODEXD_BACKOFF_MIN_MS: String(BACKOFF_MS), CODEXD_BACKOFF_MAX_MS: String(BACKOFF_MS), CODEXD_STABLE_MS: '3600000'})
-  let codex = ''
-  let skip: string | undefined
   const tuis: TmuxTui[] = []
-  const socketListeners = () => listenerPids(connectPathFor(home.paths.appServerSocket))
-
-  before(async () => {
-    const installed = await installRealCodex(VERSION)
-    if ('skip' in installed) skip = `npm registry unreachable, codex ${VERSION} not installed: ${installed.skip}`
-    else {
-      codex = installed.bin
-      home.env.CODEXD_CODEX_BIN = codex
-    }
-  })
-  after(async () => {
+  // Every child exit counts as unstable, so a kill is followed by the long backoff.
+  const slowBackoff = {CODEXD_BACKOFF_MIN_MS: String(BACKOFF_MS), CODEXD_BACKOFF_MAX_MS: String(BACKOFF_MS), CODEXD_STABLE_MS: '3600000'}
+  const file = realCodexHomeForFile(VERSION, 'codexd-cdtui-', slowBackoff, async () => {
     for (const tui of tuis) await tui.close()
-    await runCodexd(['stop', '--grace', '500'], home.env).catch(() => {})
-    await killEverythingOfHome(home.home)
-    home.remove()
   })
+  const {home, socketListeners} = file
 
   async function tui(): Promise<TmuxTui> {
-    const started = await startTui(codex, home.env)
+    const started = await startTui(file.codex(), home.env)
     tuis.push(started)
     return started
   }
@@ -73,7 +55,7 @@ describe(`the codex ${VERSION} TUI in a home codexd supervises`, {timeout: 400_0
   }
 
   it('attaches to codexd\'s app-server: no second app-server, no updater, no daemon install', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const started = await runCodexd(['start', '--json'], home.env)
     assert.equal(started.code, 0, started.stderr)
     trackPid(JSON.parse(started.stdout).supervisorPid)
@@ -94,7 +76,7 @@ describe(`the codex ${VERSION} TUI in a home codexd supervises`, {timeout: 400_0
   })
 
   it("during codexd's restart backoff, codex's auto-start wins the socket; start --takeover wins it back", async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     await killChildIntoBackoff()
     const session = await tui()
     // The finding: with auto-start on, a TUI started while codexd waits out its backoff starts
@@ -120,7 +102,7 @@ describe(`the codex ${VERSION} TUI in a home codexd supervises`, {timeout: 400_0
   })
 
   it('with codexd codex-config daemon-auto-start off, a TUI during the backoff starts no daemon and codexd serves again', async (t) => {
-    if (skip) return t.skip(skip)
+    if (file.skip()) return t.skip(file.skip())
     const off = await runCodexd(['codex-config', 'daemon-auto-start', 'off'], home.env)
     assert.equal(off.code, 0, off.stderr)
     await killChildIntoBackoff()
