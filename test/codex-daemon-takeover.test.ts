@@ -202,6 +202,8 @@ describe(`codexd and codex ${VERSION}'s managed daemon: recognize, take over`, {
     assert.equal((named.report as any).listenerOwner.kind, 'codex-by-hand')
     assert.equal((named.report as any).listenerOwner.version, VERSION)
 
+    const forceAlone = await runCodexd(['start', '--force'], home.env)
+    assert.equal(forceAlone.code, 2, `--force without --takeover is a usage error: ${forceAlone.stderr}`)
     const refused = await runCodexd(['start', '--takeover'], home.env)
     assert.equal(refused.code, 6, refused.stderr)
     assert.match(refused.stderr, new RegExp(`codex app-server ${VERSION.replaceAll('.', '\\.')} started by hand \\(pid ${byHand.pid}\\).*--force`))

@@ -15,13 +15,13 @@ export default class Restart extends CodexdCommand {
     timeout: Flags.integer({description: 'milliseconds to wait for the new app-server to answer', default: DEFAULT_ENSURE_TIMEOUT_MS, min: 1}),
     json: Flags.boolean({description: 'print the result as JSON', default: false}),
     // codex-daemon (issue 10)
-    takeover: Flags.boolean({description: "when codex's managed daemon or an orphaned codexd app-server serves the home, stop it and serve the home with codexd (docs/codex-daemon.md)", default: false}),
-    force: Flags.boolean({description: 'with --takeover: also end a server started by hand whose socket and home are this home', default: false, dependsOn: ['takeover']}),
+    takeover: Flags.boolean({description: "when codex's managed daemon or an orphaned codexd app-server serves the home, stop it and serve the home with codexd (docs/codex-daemon.md)"}),
+    force: Flags.boolean({description: 'with --takeover: also end a server started by hand whose socket and home are this home', dependsOn: ['takeover']}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Restart)
-    if (flags.takeover && (await servedByAnother())) return runTakeover({json: flags.json, server: flags.server, timeoutMs: flags.timeout, force: flags.force, graceMs: flags.grace})
+    if (flags.takeover && (await servedByAnother())) return runTakeover({json: flags.json, server: flags.server, timeoutMs: flags.timeout, force: flags.force === true, graceMs: flags.grace})
     const result = await restartSupervisor(homePaths(resolveCodexHome()), {
       server: flags.server,
       graceMs: flags.grace ?? (Number(process.env.CODEXD_STOP_GRACE_MS) || 5000),

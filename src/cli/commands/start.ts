@@ -13,13 +13,13 @@ export default class Start extends CodexdCommand {
     timeout: Flags.integer({description: 'milliseconds to wait for the app-server to answer', default: FLAG_DEFAULTS.startTimeoutMs, min: 1}),
     json: Flags.boolean({description: 'print the result as JSON', default: false}),
     // codex-daemon (issue 10)
-    takeover: Flags.boolean({description: "when codex's managed daemon or an orphaned codexd app-server serves the home, stop it and serve the home with codexd (docs/codex-daemon.md)", default: false}),
-    force: Flags.boolean({description: 'with --takeover: also end a server started by hand whose socket and home are this home', default: false, dependsOn: ['takeover']}),
+    takeover: Flags.boolean({description: "when codex's managed daemon or an orphaned codexd app-server serves the home, stop it and serve the home with codexd (docs/codex-daemon.md)"}),
+    force: Flags.boolean({description: 'with --takeover: also end a server started by hand whose socket and home are this home', dependsOn: ['takeover']}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Start)
-    if (flags.takeover) return runTakeover({json: flags.json, server: flags.server, timeoutMs: flags.timeout, force: flags.force})
+    if (flags.takeover) return runTakeover({json: flags.json, server: flags.server, timeoutMs: flags.timeout, force: flags.force === true})
     await runStart({json: flags.json, server: flags.server, timeoutMs: flags.timeout})
   }
 }
