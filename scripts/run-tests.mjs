@@ -14,5 +14,7 @@ function findTests(dir) {
 
 const only = process.argv.slice(2)
 const files = only.length > 0 ? only : ['src', 'test'].flatMap(findTests).sort()
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {stdio: 'inherit'})
+// A test must fail, never hang: every test and suite without its own timeout gets this one.
+const TEST_TIMEOUT_MS = 600_000
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-reporter=spec', ...files], {stdio: 'inherit'})
 process.exit(result.status ?? 1)

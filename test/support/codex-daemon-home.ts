@@ -8,7 +8,7 @@ import {connectPathFor} from '../../src/shared/home/socket-path.js'
 import {processesForHome} from '../../src/shared/proc/home-processes.js'
 import {isAlive, listenerPids} from '../../src/shared/proc/processes.js'
 import {runCodexd, waitFor} from '../../src/shared/harness/processes.js'
-import {installRealCodex} from './real-codex.js'
+import {installRealCodex} from '../../src/shared/harness/real-codex.js'
 import {FAST} from './supervisor-home.js'
 
 /**

@@ -3,6 +3,7 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
 import {controlRequest} from '../control/client.js'
+import type {ChildSummary} from '../../shared/protocol/control.js'
 import {stopSupervisor} from './stop-supervisor.js'
 import {unmanagedListenerError} from '../../shared/owner/unmanaged-error.js'
 
@@ -33,7 +34,7 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress})
     return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
-  let answer: any
+  let answer: ChildSummary
   try {
     answer = await controlRequest(paths, {type: 'restart', graceMs: options.graceMs, wait: true}, options.timeoutMs + options.graceMs)
   } catch (error) {
@@ -44,7 +45,7 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
   }
   if (answer.childState === 'unmanaged') throw await unmanagedListenerError(paths, answer.detail) // codex-daemon (issue 10)
   if (answer.childState !== 'running') {
-    throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, answer.childState === 'unmanaged' ? ExitCode.AlreadyInUse : ExitCode.ChildFailed)
+    throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, ExitCode.ChildFailed)
   }
   return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
 }

@@ -11,10 +11,10 @@ import type {StatusReport} from '../../shared/protocol/status-report.js'
  */
 export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<StatusReport> {
   try {
-    const {ok: _ok, ...report} = await controlRequest(paths, {type: 'status'}, timeoutMs)
-    return report as StatusReport
+    return await controlRequest(paths, {type: 'status'}, timeoutMs)
   } catch (error) {
-    if (!(error instanceof CodexdError) || (error.code !== 'supervisor-not-running' && error.code !== 'supervisor-unreachable')) throw error
+    // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
+    if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
     const history = await readHistory(paths)
     const unmanagedListener = await findListener(paths)
     return {

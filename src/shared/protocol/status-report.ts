@@ -14,7 +14,7 @@ export interface StatusReport {
     readonly describe: string
     readonly lockAware: boolean
     readonly pid: number | null
-    /** starting | running | backoff | crash-loop | unmanaged | stopping | stopped */
+    /** starting | running | backoff | crash-loop | unresponsive | unmanaged | stopping | stopped (ChildState) */
     readonly state: string
     readonly detail: string | null
     /** The canonical app-server socket clients connect to. */
