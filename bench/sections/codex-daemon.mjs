@@ -14,7 +14,8 @@ import {fmt, median, ratio} from '../lib/stats.mjs'
 const VERSION = '0.171.0'
 const GOAL = 0.2
 
-export async function codexDaemon({log, note, reps}) {
+export async function codexDaemon({codex: peer, log, note, reps}) {
+  if (peer === null) return [{what: `codexd vs codex ${VERSION}'s own daemon: skipped (--no-codex)`, met: undefined}]
   const codex = await realCodex(VERSION)
   if ('skip' in codex) {
     note(`codex daemon rows skipped: ${codex.skip}`)
