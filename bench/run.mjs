@@ -4,7 +4,7 @@
  * side by side in one run and prints one table. Every section uses its own temporary CODEX_HOMEs
  * and stops every process it started (by pid and process group), also on failure.
  *
- *   node bench/run.mjs [--only hot,shell,storm,crash,proxy,memory,instructions] [--quick] [--no-codex]
+ *   node bench/run.mjs [--only hot,shell,storm,crash,proxy,memory,instructions,codex-daemon] [--quick] [--no-codex]
  *                      [--instructions] [--json FILE]
  *
  * --instructions adds load-independent instruction counts of the hot commands (valgrind, ~1 min).
@@ -16,6 +16,7 @@ import {loadLine, machineInfo} from './lib/machine.mjs'
 import {killEverything} from './lib/procs.mjs'
 import {realCodex} from './lib/real-codex.mjs'
 import {renderTable} from './lib/table.mjs'
+import {codexDaemon} from './sections/codex-daemon.mjs'
 import {crashRecovery} from './sections/crash-recovery.mjs'
 import {hotCommands} from './sections/hot-commands.mjs'
 import {instructions} from './sections/instructions.mjs'
@@ -45,6 +46,7 @@ const sections = [
   ['proxy', 'proxy throughput and round trip', proxyBench],
   ['memory', 'resident memory', memory],
   ['instructions', 'instruction counts of the hot commands', instructions],
+  ['codex-daemon', "codexd vs codex's own daemon: restart, stop, takeover", codexDaemon],
 ]
 const only = options.only?.split(',').map((name) => name.trim())
 const unknown = only?.filter((name) => !sections.some(([key]) => key === name)) ?? []

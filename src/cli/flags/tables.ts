@@ -12,12 +12,18 @@ const SHELL_ARG = {description: 'the shell', options: SHELLS, required: true} as
 /** How long `start` and `restart` wait for the app-server to answer initialize. */
 const readyTimeout = {type: 'integer', min: 1, default: DEFAULT_ENSURE_TIMEOUT_MS, description: 'milliseconds to wait for the app-server to answer initialize'} as const
 
+/** `start|restart --takeover`: win the home back from codex's managed daemon or a codexd orphan. */
+const takeover = {type: 'boolean', description: "when codex's managed daemon or an orphaned codexd app-server serves the home, stop it and serve the home with codexd (docs/codex-daemon.md)"} as const
+const force = {type: 'boolean', description: 'with --takeover: also end a server started by hand whose socket and home are this home'} as const
+
 export const START = {
   id: 'start',
   flags: {
     server: {type: 'string', description: `which app-server a new supervisor runs: ${SERVER_CHOICE} (default: $CODEXD_SERVER, else auto)`},
     timeout: readyTimeout,
     json,
+    takeover,
+    force,
   },
 } as const satisfies CommandTable
 
@@ -46,6 +52,8 @@ export const RESTART = {
     grace,
     timeout: readyTimeout,
     json,
+    takeover,
+    force,
   },
 } as const satisfies CommandTable
 

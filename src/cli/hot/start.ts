@@ -1,4 +1,5 @@
 import {isatty} from 'node:tty'
+import {refuseForceWithoutTakeover} from './takeover-flags.js'
 import {ensureSupervisor} from '../../client/ensure/ensure-supervisor.js'
 import {describeStart} from '../../client/ensure/start-output.js'
 import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
@@ -7,6 +8,8 @@ export interface StartOptions {
   readonly json: boolean
   readonly server: string | undefined
   readonly timeout: number
+  readonly takeover?: boolean
+  readonly force?: boolean
 }
 
 /**
@@ -14,6 +17,12 @@ export interface StartOptions {
  * oclif command and the fast path. Progress goes to stderr on a terminal only.
  */
 export async function runStart(options: StartOptions): Promise<number> {
+  refuseForceWithoutTakeover(options)
+  if (options.takeover) {
+    const {runTakeover} = await import('../../client/takeover/run-takeover.js')
+    await runTakeover({json: options.json, server: options.server, timeoutMs: options.timeout, force: options.force === true})
+    return 0
+  }
   const paths = homePaths(resolveCodexHome())
   const result = await ensureSupervisor(paths, {
     server: options.server,
@@ -24,3 +33,4 @@ export async function runStart(options: StartOptions): Promise<number> {
   process.stdout.write(options.json ? `${JSON.stringify({home: paths.home, ...result})}\n` : `${describeStart(paths, result)}\n`)
   return 0
 }
+

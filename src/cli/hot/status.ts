@@ -2,6 +2,8 @@ import {formatStatus} from '../../client/operations/format-status.js'
 import {queryStatus} from '../../client/operations/status-query.js'
 import {statusExitCode} from '../../shared/protocol/status-report.js'
 import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+// codex-daemon (issue 10): who else serves the socket
+import {formatListenerOwner, listenerOwnerExitCode, withListenerOwner} from '../../client/takeover/owner-status.js'
 
 export interface StatusOptions {
   readonly json: boolean
@@ -22,7 +24,9 @@ export async function runStatus(options: StatusOptions): Promise<number> {
     await runStatusWatch({json: options.json, timeoutMs: options.timeout, intervalMs: options.interval ?? 1000})
     return 0
   }
-  const report = await queryStatus(homePaths(resolveCodexHome()), options.timeout)
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report))
-  return statusExitCode(report)
+  const paths = homePaths(resolveCodexHome())
+  const report = await withListenerOwner(paths, await queryStatus(paths, options.timeout))
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}
+` : formatStatus(report) + formatListenerOwner(report))
+  return listenerOwnerExitCode(report) ?? statusExitCode(report)
 }

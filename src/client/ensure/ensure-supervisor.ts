@@ -195,7 +195,7 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
       continue
     }
     if (current.childState === 'crash-loop' || current.childState === 'unmanaged') {
-      throw childFailed(paths, current)
+      throw await childFailed(paths, current)
     }
     if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`)
     await sleep(pause)
@@ -205,9 +205,11 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
   }
 }
 
-function childFailed(paths: HomePaths, answer: PingAnswer): CodexdError {
+async function childFailed(paths: HomePaths, answer: PingAnswer): Promise<CodexdError> {
   if (answer.childState === 'unmanaged') {
-    return new CodexdError('unmanaged-listener', `another process serves the app-server socket at ${paths.appServerSocket}${answer.detail ? ` (${answer.detail})` : ''}: stop it, then run codexd start`, ExitCode.AlreadyInUse)
+    // codex-daemon (issue 10): name the owner and what to run, in one line.
+    const {unmanagedListenerError} = await import('../../shared/owner/unmanaged-error.js')
+    return unmanagedListenerError(paths, answer.detail)
   }
   return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`)
 }

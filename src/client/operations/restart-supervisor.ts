@@ -5,6 +5,7 @@ import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
 import {controlRequest} from '../control/client.js'
 import type {ChildSummary} from '../../shared/protocol/control.js'
 import {stopSupervisor} from './stop-supervisor.js'
+import {unmanagedListenerError} from '../../shared/owner/unmanaged-error.js'
 
 export interface RestartOptions {
   readonly graceMs: number
@@ -42,8 +43,9 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     const started = await ensureSupervisor(paths, {timeoutMs: options.timeoutMs, onProgress: options.onProgress})
     return {home: paths.home, restarted: 'started', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
+  if (answer.childState === 'unmanaged') throw await unmanagedListenerError(paths, answer.detail) // codex-daemon (issue 10)
   if (answer.childState !== 'running') {
-    throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, answer.childState === 'unmanaged' ? ExitCode.AlreadyInUse : ExitCode.ChildFailed)
+    throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, ExitCode.ChildFailed)
   }
   return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
 }

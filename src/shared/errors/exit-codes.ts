@@ -16,7 +16,12 @@ export const ExitCode = {
   Unreachable: 4,
   /** A startup lock could not be taken within its timeout. */
   LockTimeout: 5,
-  /** Duplicate launch: a live listener already owns the app-server control socket. */
+  /**
+   * A server serves the home's app-server socket, but not codexd: a duplicate launch; `status`,
+   * `start`, `restart` and `proxy --autostart` when another owner (codex's managed daemon, a
+   * server started by hand, a codexd orphan) serves it, and a `--takeover` refused
+   * (docs/codex-daemon.md).
+   */
   AlreadyInUse: 6,
   /** A path is unusable: not a socket, unsafe permissions, wrong owner, missing CODEX_HOME. */
   BadPath: 7,

@@ -1,0 +1,70 @@
+/**
+ * Issue 10, point 5: side by side in one run, on equivalent homes with the real codex 0.171.0:
+ * `codexd restart` / `codexd stop` (codex 0.171.0 as codexd's child) vs codex's own
+ * `codex app-server daemon restart` / `stop`, and the total time of `codexd start --takeover` from
+ * codex's managed daemon. Goal: codexd at most 0.2x codex's own daemon for restart and for stop.
+ * Each codex daemon process of the homes is killed by pid at the end (their CODEX_HOME names them).
+ */
+import {processesForHome} from '../../dist/shared/proc/home-processes.js'
+import {startSupervisor, tempHome} from '../lib/homes.mjs'
+import {run, runCodexd, signal} from '../lib/procs.mjs'
+import {realCodex} from '../lib/real-codex.mjs'
+import {fmt, median, ratio} from '../lib/stats.mjs'
+
+const VERSION = '0.171.0'
+const GOAL = 0.2
+
+export async function codexDaemon({codex: peer, log, note, reps}) {
+  if (peer === null) return [{what: `codexd vs codex ${VERSION}'s own daemon: skipped (--no-codex)`, met: undefined}]
+  const codex = await realCodex(VERSION)
+  if ('skip' in codex) {
+    note(`codex daemon rows skipped: ${codex.skip}`)
+    return [{what: `codexd vs codex ${VERSION}'s own daemon: skipped (${codex.skip})`, met: undefined}]
+  }
+  const count = Math.max(3, reps)
+  const ours = tempHome('codexd-bench-cdd-ours-', {CODEXD_CODEX_BIN: codex.bin})
+  const theirs = tempHome('codexd-bench-cdd-codex-', {CODEXD_CODEX_BIN: codex.bin})
+  const daemon = (args) => must(run(codex.bin, ['app-server', 'daemon', ...args], {env: theirs.env}), `codex app-server daemon ${args.join(' ')}`)
+  const codexd = (home, args) => must(runCodexd(args, home.env), `codexd ${args.join(' ')}`)
+  try {
+    log(`codex daemon: codexd (codex ${VERSION} child) vs codex app-server daemon, ${count} restarts and stops each, ${count} takeovers`)
+    await startSupervisor(ours, 'codex')
+    await daemon(['start']) // the first start copies the release into the home: not counted
+    const times = {ourRestart: [], theirRestart: [], ourStop: [], theirStop: [], takeover: []}
+    for (let i = 0; i < count; i++) {
+      times.ourRestart.push((await codexd(ours, ['restart'])).ms)
+      times.theirRestart.push((await daemon(['restart'])).ms)
+      times.ourStop.push((await codexd(ours, ['stop'])).ms)
+      await codexd(ours, ['start', '--server', 'codex'])
+      times.theirStop.push((await daemon(['stop'])).ms)
+      await daemon(['start'])
+    }
+    for (let i = 0; i < count; i++) {
+      times.takeover.push((await codexd(theirs, ['start', '--server', 'codex', '--takeover'])).ms)
+      await codexd(theirs, ['stop'])
+      await daemon(['start'])
+    }
+    const row = (what, mine, baseline) => {
+      const value = median(mine)
+      const base = median(baseline)
+      return {what: `${what}, median of ${count}`, codexd: fmt(value, 'ms'), baseline: `${fmt(base, 'ms')} codex ${VERSION} daemon`, ratio: ratio(value, base), goal: `<= ${GOAL.toFixed(2)}x`, met: value <= GOAL * base}
+    }
+    note(`codexd start --takeover from codex's managed daemon (codex's own daemon stop, updater ended, codexd's codex child answering initialize), medians: ${fmt(median(times.takeover), 'ms', 0)}`)
+    return [
+      row('codexd restart vs codex app-server daemon restart (wall time of the command)', times.ourRestart, times.theirRestart),
+      row('codexd stop vs codex app-server daemon stop (wall time of the command)', times.ourStop, times.theirStop),
+      {what: `codexd start --takeover from codex's managed daemon, median of ${count}`, codexd: fmt(median(times.takeover), 'ms'), baseline: '-', ratio: Number.NaN, goal: '-', met: undefined},
+    ]
+  } finally {
+    for (const home of [ours, theirs]) {
+      await runCodexd(['stop'], home.env).catch(() => {})
+      for (const process of processesForHome(home.home)) signal(process.pid, 'SIGKILL')
+    }
+  }
+}
+
+async function must(pending, what) {
+  const result = await pending
+  if (result.code !== 0) throw new Error(`${what} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`)
+  return result
+}
