@@ -132,6 +132,6 @@ describe('CLI conventions', {timeout: 300_000}, () => {
     assert.deepEqual(complete('codexd service '), ['install', 'status', 'uninstall'])
     assert.deepEqual(complete('codexd stop --').sort(), ['--grace', '--help', '--json'])
     assert.deepEqual(complete('codexd service install --platform ').sort(), ['darwin', 'linux'])
-    assert.deepEqual(complete('codexd service status --').sort(), ['--help', '--json', '--platform'])
+    assert.deepEqual(complete('codexd service status --').sort(), ['--help', '--home', '--json', '--platform'])
   })
 })

@@ -93,6 +93,16 @@ describe('--json outputs match the JSON Schemas in schemas/', {timeout: 180_000}
     check('service-uninstall.json', await json(['service', 'uninstall', '--platform', 'linux', '--json'], home.env))
   })
 
+  it('doctor --json validates (exit 0 or 1: this machine may have findings)', async () => {
+    const report = await json(['doctor', '--json'], home.env, [0, 1])
+    check('doctor.json', report)
+    assert.equal(report.ok, report.counts.fail === 0)
+  })
+
+  it('codex-config daemon-auto-start --json validates, read and written alike', async () => {
+    for (const state of [[], ['off'], ['off'], ['on']]) check('codex-config-daemon-auto-start.json', await json(['codex-config', 'daemon-auto-start', ...state, '--json'], home.env))
+  })
+
   it('smoke --json validates', async () => {
     const report = await json(['smoke', '--server', 'builtin', '--json'], {...home.env, CODEXD_SERVER: 'builtin'})
     check('smoke.json', report)

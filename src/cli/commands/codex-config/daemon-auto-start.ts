@@ -23,10 +23,10 @@ export default class DaemonAutoStart extends CodexdCommand {
         // no config: codex's default
       }
       const on = readDaemonAutoStart(text) ?? true
-      process.stdout.write(flags.json ? `${JSON.stringify({path, daemonAutoStart: on})}\n` : `daemon_auto_start is ${on ? 'on' : 'off'} in ${path}\n`)
+      process.stdout.write(flags.json ? `${JSON.stringify({path, daemonAutoStart: on, changed: false})}\n` : `daemon_auto_start is ${on ? 'on' : 'off'} in ${path}\n`)
       return
     }
     const result = writeDaemonAutoStart(home, args.state === 'on')
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `daemon_auto_start ${result.changed ? `turned ${args.state}` : `already ${args.state}`} in ${result.path}\n`)
+    process.stdout.write(flags.json ? `${JSON.stringify({path: result.path, daemonAutoStart: result.after, changed: result.changed})}\n` : `daemon_auto_start ${result.changed ? `turned ${args.state}` : `already ${args.state}`} in ${result.path}\n`)
   }
 }
