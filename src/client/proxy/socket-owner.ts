@@ -1,5 +1,6 @@
 import {dirname} from 'node:path'
 import {homePaths, type HomePaths} from '../../shared/home/codex-home.js'
+import {quoteWord} from '../shell-init/quote.js'
 
 /** What the proxy's messages say about the socket it attaches to: whose log, and how to start it. */
 export interface SocketOwner {
@@ -20,7 +21,7 @@ export function socketOwner(socket: string, paths: HomePaths, options: {sockGive
   }
   const other = homePaths(dirname(dirname(socket)))
   if (other.appServerSocket === socket) {
-    return {supervisorLog: other.supervisorLog, fix: `start it with CODEX_HOME='${other.home.replace(/'/g, `'\\''`)}' codexd start`}
+    return {supervisorLog: other.supervisorLog, fix: `start it with CODEX_HOME=${quoteWord('bash', other.home)} codexd start`}
   }
   return {supervisorLog: undefined, fix: 'start the server that listens there'}
 }
