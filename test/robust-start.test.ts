@@ -3,7 +3,7 @@
 // --server on a running home with another server says so; a failed start leads with its cause
 // and quotes only this run's log lines.
 import assert from 'node:assert/strict'
-import {appendFileSync, mkdirSync} from 'node:fs'
+import {appendFileSync, mkdirSync, readFileSync} from 'node:fs'
 import {after, describe, test} from 'node:test'
 import {runCodexd} from '../src/shared/harness/processes.js'
 import {fixtureCommand, homeProcesses, startAndTrack, status, supervisedHome, waitGone, type SupervisedHome} from './support/supervisor-home.js'
@@ -70,5 +70,15 @@ describe('a failed start leads with its cause', {timeout: 120_000}, () => {
     assert.ok(!result.stderr.includes('OLD-RUN-LINE'), result.stderr)
     const quoted = /last log lines of this run: (.*)$/m.exec(result.stderr)?.[1] ?? ''
     assert.ok(quoted.split(' | ').length <= 3, result.stderr)
+  })
+})
+
+describe('the supervisor log starts with codexd\'s own lines', {timeout: 120_000}, () => {
+  test("no V8 flag warning (--lite-mode's --expose_wasm conflict) before the first timestamped line", async () => {
+    const home = newHome('builtin')
+    await startAndTrack(home)
+    const lines = readFileSync(home.paths.supervisorLog, 'utf8').split('\n').filter((line) => line !== '')
+    const untimed = lines.filter((line) => !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /.test(line))
+    assert.deepEqual(untimed, [], 'every line of a fresh supervisor log is one codexd wrote')
   })
 })

@@ -188,9 +188,17 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
 
 /**
  * V8 flags for the long-lived supervisor, which mostly waits: no optimizing JIT and a small young
- * generation. Measured idle VmRSS 66 MB -> 55 MB, flat over 300 status requests (docs/benchmarks.md).
+ * generation. Measured idle VmRSS 59.8 MB -> 53.7 MB on Node 20 (--lite-mode alone: 6 MB), flat
+ * over 100 status requests (docs/benchmarks.md, docs/reliability.md).
+ *
+ * Node 20 and 22 enable WebAssembly, which --lite-mode (jitless) cannot run, so V8 printed
+ * "Warning: disabling flag --expose_wasm due to conflicting flags" at the top of every supervisor
+ * log. Turning WebAssembly off first silences exactly that warning (lite mode disables it anyway);
+ * Node 24 neither warns nor accepts the flag.
  */
-const SUPERVISOR_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1']
+export function supervisorNodeFlags(nodeMajor = Number(process.versions.node.split('.')[0])): string[] {
+  return [...(nodeMajor < 24 ? ['--no-expose-wasm'] : []), '--lite-mode', '--max-semi-space-size=1']
+}
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
 async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
@@ -198,7 +206,7 @@ async function spawnSupervisor(paths: HomePaths, server: string | undefined): Pr
   const {spawn} = await import('node:child_process')
   const log = openSync(paths.supervisorLog, 'a', 0o600)
   try {
-    const args = [...SUPERVISOR_NODE_FLAGS, CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
+    const args = [...supervisorNodeFlags(), CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],
