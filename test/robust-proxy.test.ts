@@ -21,6 +21,14 @@ async function exitWithin(proxy: ReturnType<typeof spawnProxy>, ms: number) {
   return Promise.race([exitOf(proxy), deadline])
 }
 
+/** Runs `codexd proxy ARGS` until it gives up (exit 10) and returns its last stderr line. */
+async function giveUpLine(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const proxy = spawnProxy(args, env)
+  const stderr = collect(proxy.stderr)
+  assert.equal((await exitWithin(proxy, 20_000)).code, 10, stderr.text())
+  return stderr.text().trim().split('\n').at(-1)!
+}
+
 describe('codexd proxy fails fast and says what to do', {timeout: 120_000}, () => {
   test('no supervisor, no --autostart: exit 10 at once, one line with the command that fixes it; no wait, nothing started', async () => {
     const home = newHome()
@@ -83,10 +91,7 @@ describe('codexd proxy fails fast and says what to do', {timeout: 120_000}, () =
   test("--sock naming another home's socket: the give-up line names that home's log and start command, never --autostart", async () => {
     const home = newHome()
     const other = newHome()
-    const proxy = spawnProxy(['--sock', other.paths.appServerSocket, '--wait-timeout', '500'], home.env)
-    const stderr = collect(proxy.stderr)
-    assert.equal((await exitWithin(proxy, 20_000)).code, 10)
-    const last = stderr.text().trim().split('\n').at(-1)!
+    const last = await giveUpLine(['--sock', other.paths.appServerSocket, '--wait-timeout', '500'], home.env)
     assert.ok(last.includes(other.paths.supervisorLog), last)
     assert.ok(last.includes(`CODEX_HOME='${other.home}' codexd start`), last)
     assert.ok(!last.includes(home.paths.supervisorLog), last)
@@ -95,10 +100,7 @@ describe('codexd proxy fails fast and says what to do', {timeout: 120_000}, () =
 
   test('--sock naming CODEX_HOME\'s own socket: waited for, and the give-up line never suggests --autostart', async () => {
     const home = newHome()
-    const proxy = spawnProxy(['--sock', home.paths.appServerSocket, '--wait-timeout', '500'], home.env)
-    const stderr = collect(proxy.stderr)
-    assert.equal((await exitWithin(proxy, 20_000)).code, 10)
-    const last = stderr.text().trim().split('\n').at(-1)!
+    const last = await giveUpLine(['--sock', home.paths.appServerSocket, '--wait-timeout', '500'], home.env)
     assert.ok(last.includes(home.paths.supervisorLog), last)
     assert.ok(!last.includes('--autostart'), last)
   })
