@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: measures codexd against its budgets (docs/benchmarks.md, DESIGN.md section 8)
+ * `npm run bench`: measures codexd against its budgets (docs/benchmarks.md)
  * side by side in one run and prints one table. Every section uses its own temporary CODEX_HOMEs
  * and stops every process it started (by pid and process group), also on failure.
  *

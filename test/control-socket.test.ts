@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict'
-import {lstatSync, mkdtempSync, rmSync, statSync} from 'node:fs'
+import {lstatSync, statSync} from 'node:fs'
 import {spawnSync} from 'node:child_process'
-import {createServer, type Socket} from 'node:net'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {connect, createServer, type Socket} from 'node:net'
 import {after, describe, it} from 'node:test'
 import {CodexdError} from '../src/shared/errors/codexd-error.js'
-import {homePaths} from '../src/shared/home/codex-home.js'
+import {tempHome} from '../src/shared/harness/home.js'
 import {ensurePrivateDir} from '../src/shared/home/private-dir.js'
 import {controlRequest} from '../src/client/control/client.js'
 import {startControlServer} from '../src/daemon/control/server.js'
 
-describe('control socket (JSON lines)', () => {
-  const home = mkdtempSync(join(tmpdir(), 'codexd-control-'))
-  const paths = homePaths(home)
+describe('control socket (JSON lines)', {timeout: 60_000}, () => {
+  const home = tempHome('codexd-control-')
+  const {paths} = home
   ensurePrivateDir(paths.codexdDir)
-  after(() => rmSync(home, {recursive: true, force: true}))
+  after(() => home.remove())
 
   it('nothing listening: supervisor-not-running (exit 3)', async () => {
     await assert.rejects(controlRequest(paths, {type: 'ping'}), (error: CodexdError) => error.code === 'supervisor-not-running' && error.exitCode === 3)
@@ -38,20 +36,67 @@ describe('control socket (JSON lines)', () => {
     spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(paths.supervisorSocket)}, () => process.kill(process.pid, 'SIGKILL'))`])
     assert.ok(lstatSync(paths.supervisorSocket).isSocket())
     const seen: string[] = []
-    const server = await startControlServer(paths, async (request) => {
-      seen.push(request.type)
-      if (request.type === 'restart') throw new CodexdError('nope', 'cannot restart now', 8)
-      return {response: {pong: request.type}}
+    const pong = {pid: process.pid, childState: 'running', childPid: null} as const
+    const server = await startControlServer(paths, {
+      ping: async (request) => (seen.push(request.type), {response: pong}),
+      status: async () => assert.fail('not asked'),
+      start: async () => assert.fail('not asked'),
+      stop: async () => assert.fail('not asked'),
+      restart: async (request) => {
+        seen.push(request.type)
+        throw new CodexdError('nope', 'cannot restart now', 8)
+      },
     })
     try {
       assert.equal(statSync(paths.supervisorSocket).mode & 0o777, 0o600)
-      assert.deepEqual(await controlRequest(paths, {type: 'ping'}), {ok: true, pong: 'ping'})
+      assert.deepEqual(await controlRequest(paths, {type: 'ping'}), pong, 'the typed answer, without the wire\'s ok')
       await assert.rejects(controlRequest(paths, {type: 'restart'}), (error: CodexdError) => error.code === 'nope' && /cannot restart now/.test(error.message))
-      await assert.rejects(controlRequest(paths, {type: 'bogus' as 'ping'}), (error: CodexdError) => error.code === 'bad-request')
+      // The client refuses a type the protocol does not have without sending it...
+      await assert.rejects(controlRequest(paths, {type: 'bogus' as 'ping'}), (error: CodexdError) => error.code === 'unknown-request' && error.exitCode === 1 && /'bogus'.*ping, status, stop, restart, start/.test(error.message))
+      // ...and the server answers one sent anyway with bad-request, naming the known types.
+      assert.deepEqual(await rawExchange(paths.supervisorSocket, '{"type":"bogus"}\n{"type":"stop","graceMs":"soon"}\n', 2), [
+        {ok: false, error: 'unknown request type; expected one of ping, status, stop, restart, start', code: 'bad-request'},
+        {ok: false, error: "malformed 'stop' request: graceMs must be a number and wait a boolean", code: 'bad-request'},
+      ])
       assert.deepEqual(seen, ['ping', 'restart'])
     } finally {
       await server.close()
     }
     await assert.rejects(controlRequest(paths, {type: 'ping'}), (error: CodexdError) => error.code === 'supervisor-not-running')
   })
+
+  it('an answer that is not JSON, not an object, or not the request\'s answer shape: supervisor-bad-answer (exit 4)', async () => {
+    const answers = ['pong', '[1]', '{"ok":true,"pid":"1","childState":"running","childPid":null}', '{"ok":true,"pid":1,"childState":"dancing","childPid":null}', '{"ok":true,"stopped":true}']
+    const liar = createServer((socket) => socket.once('data', () => socket.end(`${answers.shift()}\n`)))
+    await new Promise<void>((resolve) => liar.listen(paths.supervisorSocket, resolve))
+    try {
+      for (const [type, what] of [['ping', 'not JSON'], ['ping', 'other than a JSON object'], ['ping', "not a 'ping' answer"], ['ping', "not a 'ping' answer"], ['stop', "not a 'stop' answer"]] as const) {
+        await assert.rejects(controlRequest(paths, {type}), (error: CodexdError) => error.code === 'supervisor-bad-answer' && error.exitCode === 4 && error.message.includes(what), `${type}: ${what}`)
+      }
+    } finally {
+      await new Promise<void>((resolve) => liar.close(() => resolve()))
+    }
+  })
 })
+
+/** Writes `text` on a fresh connection to `path` and resolves with the first `count` answer lines, parsed. */
+async function rawExchange(path: string, text: string, count: number): Promise<unknown[]> {
+  const socket = connect(path)
+  let buffer = ''
+  socket.setEncoding('utf8').write(text)
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${count} answers within 5 s: ${buffer}`)), 5000)
+      socket.on('data', (chunk: string) => {
+        buffer += chunk
+        const lines = buffer.split('\n').filter(Boolean)
+        if (lines.length >= count) {
+          clearTimeout(timer)
+          resolve(lines.slice(0, count).map((line) => JSON.parse(line)))
+        }
+      })
+    })
+  } finally {
+    socket.destroy()
+  }
+}

@@ -10,7 +10,7 @@ import {probeSocket} from '../src/shared/startup/socket-probe.js'
 import {tempHome, type TempHome} from '../src/shared/harness/home.js'
 import {killAllStarted, spawnTracked, waitFor} from '../src/shared/harness/processes.js'
 import {collect, exitOf, spawnProxy, wsThroughProxy} from './support/proxy-stdio.js'
-import {installRealCodex} from './support/real-codex.js'
+import {installRealCodex} from '../src/shared/harness/real-codex.js'
 
 const VERSION = '0.169.0'
 let codex: {bin: string; version: string} | {skip: string}

@@ -6,8 +6,8 @@ import {connectPathFor} from '../src/shared/home/socket-path.js'
 import {startBuiltinServer} from './support/builtin-server.js'
 import {tempHome} from '../src/shared/harness/home.js'
 import {finished, killAllStarted, killGroup, spawnCodexd, spawnTracked, waitFor, type Finished} from '../src/shared/harness/processes.js'
-import {installRealCodex} from './support/real-codex.js'
-import {childStdioDuplex} from './support/stdio-duplex.js'
+import {installRealCodex} from '../src/shared/harness/real-codex.js'
+import {childStdioDuplex} from '../src/shared/app-server-client/stdio-duplex.js'
 import {listenerCount} from './support/unix-listeners.js'
 
 let codex: {bin: string; version: string} | undefined

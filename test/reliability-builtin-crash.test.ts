@@ -10,7 +10,7 @@ import {checkDatabase, queryDatabase} from './support/sqlite-check.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
 
-/** The startup phases of the built-in app-server, in order (src/startup/serialized-startup.ts, src/state/database.ts). */
+/** The startup phases of the built-in app-server, in order (src/shared/startup/serialized-startup.ts, src/shared/state/database.ts). */
 const PHASES = ['after-lock', 'after-prepare', 'during-migration', 'after-state', 'after-bind'] as const
 
 describe('kill -9 of the built-in app-server at each startup phase', () => {

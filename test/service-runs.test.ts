@@ -84,6 +84,23 @@ describe('generated service files run the supervisor', () => {
     await serviceLifecycle(home, user, argv, env, preventExit)
   })
 
+  it('systemd template instance: codexd@.service with CODEX_HOME=%f (as systemd unescapes the instance) + the drop-in serve the home', async (t) => {
+    if (!findExecutable('systemd-escape')) return t.skip('systemd-escape is not installed (Debian package systemd)')
+    const home = tempHome('codexd-svc-run-tpl-')
+    homes.push(home)
+    const user = join(home.home, 'user')
+    mkdirSync(user)
+    const dry = await runCodexd(['service', 'install', '--dry-run', '--json', '--home', home.home, '--server', 'builtin'], {...home.env, HOME: user})
+    assert.equal(dry.code, 0, dry.stderr)
+    const result = JSON.parse(dry.stdout)
+    const instance = /^codexd@(.+)\.service$/.exec(result.name)![1]!
+    const unescaped = spawnSync('systemd-escape', ['--unescape', '--path', instance], {encoding: 'utf8'}).stdout.trim()
+    // What systemd does with the instance's unit: the template, %f expanded, then the drop-in.
+    const {argv, env, preventExit} = fromUnit(`${result.template.content.replace(/(?<!%)%f/g, unescaped)}\n${result.content}`)
+    assert.equal(env.CODEXD_SERVER, 'builtin')
+    await serviceLifecycle(home, user, argv, env, preventExit)
+  })
+
   it('launchd plist: ProgramArguments + EnvironmentVariables serve the home; SIGTERM exits 0 (KeepAlive does not restart)', async (t) => {
     if (!findExecutable('python3')) return t.skip('python3 (plistlib) is not installed')
     const {home, content, user} = await generated('darwin')

@@ -58,6 +58,35 @@ describe('restart policy: a child that crashes at once', () => {
   })
 })
 
+describe('restart policy: the wait announced is the wait taken', {timeout: 120_000}, () => {
+  // Delays far above a crashing child's lifetime (~0.1 s), so a shorter real wait cannot hide in it.
+  const home = supervisedHome(fixtureCommand('crash-at-once'), {CODEXD_CRASH_LOOP_COUNT: '4', CODEXD_BACKOFF_MIN_MS: '600', CODEXD_BACKOFF_MAX_MS: '2400'})
+  after(() => home.cleanup())
+
+  it('each gap between recorded spawns is at least the backoff announced before it', async () => {
+    assert.equal((await runCodexd(['start'], home.env)).code, 8, 'the child crash-loops')
+    const announced = delays((await status(home.env)).report)
+    assert.deepEqual(announced, [600, 1200, 2400])
+    const spawned = await spawnTimes(home.paths.supervisorDb)
+    assert.equal(spawned.length, 4, 'four spawns: the fourth unstable exit is the crash loop')
+    const gaps = spawned.slice(1).map((at, index) => at - spawned[index])
+    gaps.forEach((gap, index) => assert.ok(gap >= announced[index], `spawn ${index + 2} came ${gap} ms after spawn ${index + 1}, before the announced ${announced[index]} ms: gaps ${gaps}`))
+  })
+})
+
+/** When each child was spawned (ms since the epoch), from the supervisor's state database. */
+async function spawnTimes(database: string): Promise<number[]> {
+  const {SupervisorStore} = await import('../src/shared/supervisor-state/store.js')
+  const store = await SupervisorStore.openForReading(database)
+  assert.ok(store, `no readable state database at ${database}`)
+  try {
+    const rows = await store.db.all<{spawnedAt: string}>('SELECT spawned_at AS spawnedAt FROM child_spawns ORDER BY id')
+    return rows.map((row) => Date.parse(row.spawnedAt))
+  } finally {
+    await store.close()
+  }
+}
+
 describe('restart policy: restart clears a crash-loop too', () => {
   const home = supervisedHome(fixtureCommand('crash-at-once'), {CODEXD_CRASH_LOOP_COUNT: '2'})
   const heal = join(home.home, 'heal')

@@ -2,23 +2,14 @@
  * Temporary CODEX_HOMEs for the benchmarks, and the supervisors started in them. Every home is
  * stopped (codexd stop, then SIGKILL of every pid it reported) and deleted by cleanupHomes().
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {removeCodexDaemonFiles} from '../../dist/shared/children/codex-daemon-files.js'
-import {homePaths} from '../../dist/shared/home/codex-home.js'
+import {tempHome as makeTempHome} from '../../dist/shared/harness/home.js'
 import {runCodexd, signal, trackDaemon} from './procs.mjs'
 
 const homes = new Set()
 
-/** A fresh CODEX_HOME with an environment that names it and nothing of the caller's codexd settings. */
+/** A fresh CODEX_HOME (the tests' tempHome: none of the caller's codexd settings) plus `extraEnv`. */
 export function tempHome(prefix = 'codexd-bench-', extraEnv = {}) {
-  const home = mkdtempSync(join(tmpdir(), prefix))
-  const env = {...process.env, CODEX_HOME: home, HOME: home}
-  for (const key of Object.keys(env)) if (key.startsWith('CODEXD_')) delete env[key]
-  delete env.RUST_BACKTRACE // codex prints a backtrace after every error when it is set
-  Object.assign(env, extraEnv)
-  const record = {home, paths: homePaths(home), env, pids: new Set()}
+  const record = {...makeTempHome(prefix, extraEnv), pids: new Set()}
   homes.add(record)
   return record
 }
@@ -67,8 +58,7 @@ export async function stopHome(home) {
 export async function cleanupHomes() {
   for (const home of homes) {
     await stopHome(home)
-    removeCodexDaemonFiles(home.paths.appServerSocket)
-    rmSync(home.home, {recursive: true, force: true})
+    home.remove()
   }
   homes.clear()
 }

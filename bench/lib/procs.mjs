@@ -1,31 +1,16 @@
 /**
- * Processes for the benchmarks: every process is spawned in its own process group and every
- * group (and every daemon pid learned later) is SIGKILLed when the bench exits, also on failure
- * or Ctrl-C. Never by name.
+ * Processes for the benchmarks: the harness of the tests and `codexd smoke`
+ * (src/shared/harness/processes.ts, built into dist/), so every process runs in its own process
+ * group and every group (and every daemon pid learned later) is SIGKILLed when the bench exits,
+ * also on failure or Ctrl-C. Never by name. Benchmarked processes get no pipes unless asked.
  */
-import {spawn} from 'node:child_process'
-import {once} from 'node:events'
-import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-import {msSince} from './stats.mjs'
+import {killAllStarted, spawnTracked as spawnGroup} from '../../dist/shared/harness/processes.js'
 
-/** codexd's entry point in this checkout (runs dist/). */
-export const CODEXD_BIN = fileURLToPath(new URL('../../bin/run.cjs', import.meta.url))
+export {CODEXD_BIN, isAlive, killAllStarted as killEverything, runCodexd, runCommand as run, trackPid as trackDaemon, waitFor} from '../../dist/shared/harness/processes.js'
 
-const groups = new Set()
-const pids = new Set()
-
-/** SIGKILLs every tracked process group and pid that is still alive. */
-export function killEverything() {
-  for (const pid of groups) signal(-pid, 'SIGKILL')
-  for (const pid of pids) signal(pid, 'SIGKILL')
-  groups.clear()
-  pids.clear()
-}
-process.on('exit', killEverything)
 for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(name, () => {
-    killEverything()
+    killAllStarted()
     process.exit(130)
   })
 }
@@ -40,69 +25,7 @@ export function signal(pid, sig) {
   }
 }
 
-/** Tracks a daemon pid (a supervisor, an app-server child) and its group for the final cleanup. */
-export function trackDaemon(pid) {
-  if (Number.isInteger(pid) && pid > 0) {
-    pids.add(pid)
-    groups.add(pid)
-  }
-}
-
 /** Spawns in a new process group, tracked; stdio defaults to ignore. */
 export function spawnTracked(command, args, options = {}) {
-  const child = spawn(command, args, {stdio: 'ignore', ...options, detached: true})
-  if (child.pid !== undefined) groups.add(child.pid)
-  child.once('exit', () => {
-    // The leader is gone; descendants that keep the group alive are still killed at exit.
-  })
-  return child
-}
-
-/** Spawns `codexd ARGS`. */
-export function spawnCodexd(args, env, options = {}) {
-  return spawnTracked(process.execPath, [CODEXD_BIN, ...args], {env, ...options})
-}
-
-/**
- * Runs a command to completion: {code, signal, stdout, stderr, ms} where ms is the wall time from
- * spawn to exit as the parent sees it.
- */
-export async function run(command, args, {env, input, ...options} = {}) {
-  const start = process.hrtime.bigint()
-  const child = spawnTracked(command, args, {env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...options})
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
-  child.stderr?.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
-  if (input !== undefined) child.stdin.end(input)
-  const [code, sig] = await once(child, 'exit')
-  const ms = msSince(start)
-  if (child.stdout && !child.stdout.readableEnded) await once(child.stdout, 'close').catch(() => {})
-  return {code, signal: sig, stdout, stderr, ms}
-}
-
-/** Runs `codexd ARGS` to completion (see run). */
-export function runCodexd(args, env, options = {}) {
-  return run(process.execPath, [CODEXD_BIN, ...args], {env, ...options})
-}
-
-/** Polls `check` every `intervalMs` until it returns a truthy value; throws after `timeoutMs`. */
-export async function waitFor(check, {timeoutMs = 20_000, intervalMs = 20, what = 'a condition'} = {}) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, intervalMs))
-  }
-}
-
-/** True while `pid` exists and is not a zombie. */
-export function isAlive(pid) {
-  if (!signal(pid, 0)) return false
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  } catch {
-    return false
-  }
+  return spawnGroup(command, args, {stdio: 'ignore', ...options})
 }

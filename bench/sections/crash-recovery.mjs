@@ -1,7 +1,7 @@
 /**
  * Row 4: kill -9 of the app-server child to the next successful initialize on its socket, vs the
  * goal: the child's own cold start plus the supervisor's first backoff step
- * (CODEXD_BACKOFF_MIN_MS, read from src/supervisor/config.ts). The child's own cold start is
+ * (CODEXD_BACKOFF_MIN_MS, read from src/daemon/supervisor/config.ts). The child's own cold start is
  * spawn to first successful initialize, launched by hand on a home in the state a restart finds:
  * the previous instance was killed with SIGKILL (stale socket, un-checkpointed SQLite WAL). The
  * cold start after a clean SIGTERM is shown in the notes.
@@ -50,14 +50,14 @@ export async function crashRecovery({codex, log, note, reps}) {
       const report = await waitFor(async () => {
         const status = await statusOf(home)
         return status?.child?.state === 'running' && status.child.uptimeMs >= STABLE_MS + 200 && status
-      }, {intervalMs: 100, what: `a stable child in ${home.home}`})
+      }, {timeoutMs: 20_000, intervalMs: 100, what: `a stable child in ${home.home}`})
       const pid = report.child.pid
       const t0 = process.hrtime.bigint()
       const killedAt = Date.now()
       const cpuBefore = cpuMs(supervisorPid)
       signal(pid, 'SIGKILL')
-      await waitFor(() => !isAlive(pid), {intervalMs: 1, what: `child ${pid} to die`})
-      await waitFor(() => initializeOnce(home.paths.appServerSocket), {intervalMs: POLL_MS, what: 'the restarted child to answer initialize'})
+      await waitFor(() => !isAlive(pid), {timeoutMs: 20_000, intervalMs: 1, what: `child ${pid} to die`})
+      await waitFor(() => initializeOnce(home.paths.appServerSocket), {timeoutMs: 20_000, intervalMs: POLL_MS, what: 'the restarted child to answer initialize'})
       recovery.push(msSince(t0))
       const servingAt = Date.now()
       phases.supervisorCpu.push(cpuMs(supervisorPid) - cpuBefore)
@@ -92,7 +92,7 @@ async function childColdStart([file, ...args], home, stopSignal) {
   const child = spawnTracked(file, [...args, 'app-server', '--listen', 'unix://'], {env: home.env})
   let exited = false
   child.once('exit', () => (exited = true))
-  await waitFor(async () => exited || (await initializeOnce(home.paths.appServerSocket)), {intervalMs: POLL_MS, what: `${file} app-server to answer initialize`})
+  await waitFor(async () => exited || (await initializeOnce(home.paths.appServerSocket)), {timeoutMs: 20_000, intervalMs: POLL_MS, what: `${file} app-server to answer initialize`})
   const ms = msSince(start)
   if (exited) throw new Error(`${file} app-server exited before answering initialize on ${home.paths.appServerSocket}`)
   const gone = once(child, 'exit')

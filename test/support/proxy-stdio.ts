@@ -1,12 +1,13 @@
 import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {after} from 'node:test'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
+import {AppServerClient} from '../../src/shared/app-server-client/client.js'
+import {appServerWebSocket, whenOpen} from '../../src/shared/app-server-client/connect.js'
+import {childStdioDuplex} from '../../src/shared/app-server-client/stdio-duplex.js'
 import {probeSocket} from '../../src/shared/startup/socket-probe.js'
 import {tempHome, type TempHome} from '../../src/shared/harness/home.js'
 import {killAllStarted, spawnCodexd, waitFor} from '../../src/shared/harness/processes.js'
-import {childStdioDuplex} from './stdio-duplex.js'
-import {RpcClient} from './ws-client.js'
 
 /** Spawns `codexd proxy ARGS` with pipes on all three stdio streams. */
 export function spawnProxy(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -29,17 +30,13 @@ export async function exitOf(child: ChildProcess): Promise<{code: number | null;
 }
 
 /** Opens a WebSocket client (no compression, 16 MiB messages) through a proxy child's stdio. */
-export async function wsThroughProxy(child: ChildProcess): Promise<WebSocket> {
-  child.stdin!.on('error', () => {}) // EPIPE once the proxy exited: the read side reports the end
-  const duplex = childStdioDuplex(child)
-  const ws = new WebSocket('ws://localhost/', {perMessageDeflate: false, maxPayload: 16 * 1024 * 1024, createConnection: () => duplex as never})
-  await Promise.race([once(ws, 'open'), once(ws, 'error').then(([error]) => Promise.reject(error))])
-  return ws
+export function wsThroughProxy(child: ChildProcess): Promise<WebSocket> {
+  return whenOpen(appServerWebSocket({stream: childStdioDuplex(child)}))
 }
 
-/** An RpcClient speaking through a proxy child's stdio. */
-export async function rpcThroughProxy(child: ChildProcess): Promise<RpcClient> {
-  return RpcClient.over(await wsThroughProxy(child))
+/** An app-server client speaking through a proxy child's stdio. */
+export function rpcThroughProxy(child: ChildProcess): Promise<AppServerClient> {
+  return AppServerClient.open({stream: childStdioDuplex(child)})
 }
 
 /** Starts `codexd app-server --listen LISTEN` and waits until its socket accepts connections. */

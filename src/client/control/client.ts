@@ -5,7 +5,7 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {checkPrivateDirIfPresent} from '../../shared/home/private-dir.js'
 import {connectPathFor} from '../../shared/home/socket-path.js'
-import {MAX_CONTROL_LINE_BYTES, type ControlRequest} from '../../shared/protocol/control.js'
+import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
 import {connectFailure} from '../../shared/util/connect-failure.js'
 
 /** Default wait for a supervisor's answer; a live supervisor answers in milliseconds. */
@@ -13,13 +13,19 @@ export const DEFAULT_CONTROL_TIMEOUT_MS = 5000
 
 /**
  * Sends one request to the supervisor of `paths.home` over its control socket and resolves with
- * its JSON answer. Fails with a CodexdError: `supervisor-not-running` (exit 3) when nothing
- * listens (no socket file, or a stale one), `supervisor-unreachable` (exit 4) when something is
- * there but does not answer within `timeoutMs`, and `supervisor-error` when it answered with an
- * error. Imports only node builtins and src/home (the fast path loads it without oclif).
+ * its answer, checked against the protocol (src/shared/protocol/control.ts) and without the
+ * wire's `ok`. Fails with a CodexdError: `unknown-request` (exit 1) for a type the protocol does
+ * not have (nothing is sent), `supervisor-not-running` (exit 3) when nothing listens (no socket
+ * file, or a stale one), `supervisor-unreachable` (exit 4) when something is there but does not
+ * answer within `timeoutMs`, `supervisor-bad-answer` (exit 4) when the answer is not JSON or not
+ * the request's answer shape, and the supervisor's own code when it answered with an error.
+ * Imports only node builtins and shared/ (the fast path loads it without oclif).
  */
-export async function controlRequest(paths: HomePaths, request: ControlRequest, timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS): Promise<any> {
-  // Never talk to a socket in a directory another user could have planted it in (DESIGN.md section 3).
+export async function controlRequest<T extends ControlRequestType>(paths: HomePaths, request: {readonly type: T} & ControlRequest<T>, timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS): Promise<ControlAnswer<T>> {
+  if (!isControlRequestType(request.type)) {
+    throw new CodexdError('unknown-request', `unknown control request '${String(request.type)}': expected one of ${CONTROL_REQUEST_TYPES.join(', ')}`, ExitCode.Internal)
+  }
+  // Never talk to a socket in a directory another user could have planted it in.
   checkPrivateDirIfPresent(dirname(paths.supervisorSocket))
   const socketPath = connectPathFor(paths.supervisorSocket)
   if (socketPath !== paths.supervisorSocket) checkPrivateDirIfPresent(dirname(socketPath))
@@ -61,16 +67,25 @@ export async function controlRequest(paths: HomePaths, request: ControlRequest, 
       else fail(unreachable(paths, `cannot be reached (${error.code ?? error.message})`))
     })
   })
-  let parsed: any
+  let parsed: unknown
   try {
     parsed = JSON.parse(answer)
   } catch {
-    throw unreachable(paths, 'answered with a line that is not JSON')
+    throw badAnswer(paths, request.type, 'a line that is not JSON')
   }
-  if (parsed?.ok !== true) {
-    throw new CodexdError(parsed?.code ?? 'supervisor-error', `supervisor for ${paths.home} refused '${request.type}': ${parsed?.error ?? 'no reason given'}`, ExitCode.ChildFailed)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badAnswer(paths, request.type, 'something other than a JSON object')
+  const {ok, ...fields} = parsed as Record<string, unknown>
+  if (ok !== true) {
+    const code = typeof fields.code === 'string' ? fields.code : 'supervisor-error'
+    throw new CodexdError(code, `supervisor for ${paths.home} refused '${request.type}': ${typeof fields.error === 'string' ? fields.error : 'no reason given'}`, ExitCode.ChildFailed)
   }
-  return parsed
+  if (!CONTROL_REQUESTS[request.type].isAnswer(fields)) throw badAnswer(paths, request.type, `an object that is not a '${request.type}' answer`)
+  // isAnswer has just checked the shape of this request type's answer.
+  return fields as unknown as ControlAnswer<T>
+}
+
+function badAnswer(paths: HomePaths, type: ControlRequestType, what: string): CodexdError {
+  return new CodexdError('supervisor-bad-answer', `the codexd supervisor at ${paths.supervisorSocket} answered '${type}' with ${what}: it may be another codexd version; run codexd stop, then codexd start`, ExitCode.Unreachable)
 }
 
 function notRunning(paths: HomePaths): CodexdError {

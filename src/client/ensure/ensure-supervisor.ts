@@ -4,6 +4,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../../shared/children/child-spec.js'
 import {CODEXD_ENTRY} from '../../shared/product.js'
 import {controlRequest} from '../control/client.js'
+import type {ChildSummary as PingAnswer} from '../../shared/protocol/control.js'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
@@ -37,13 +38,6 @@ export interface EnsureResult {
 
 /** Default overall deadline of ensureSupervisor. */
 export const DEFAULT_ENSURE_TIMEOUT_MS = 60_000
-
-/** How the supervisor answers `ping` (see src/supervisor/control-handler.ts). */
-interface PingAnswer {
-  pid: number
-  childState: string
-  detail?: string
-}
 
 /**
  * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,
@@ -166,7 +160,7 @@ async function lockOrSupervisor(paths: HomePaths, deadline: number, progress: (m
  */
 async function ping(paths: HomePaths, spawned?: ChildProcess): Promise<PingAnswer | undefined> {
   try {
-    return (await controlRequest(paths, {type: 'ping'})) as PingAnswer
+    return await controlRequest(paths, {type: 'ping'})
   } catch (error) {
     if (error instanceof CodexdError && error.code === 'supervisor-not-running') return undefined
     if (spawned && error instanceof CodexdError && error.code === 'supervisor-unreachable' && (await exitsWithin(spawned, 1000))) return undefined
@@ -252,7 +246,7 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
       askedToStart = true
       progress(`asking the supervisor to start the app-server (it was ${current.childState})`)
       const remaining = Math.max(1000, deadline - Date.now())
-      current = (await controlRequest(paths, {type: 'start', wait: true}, remaining)) as PingAnswer
+      current = await controlRequest(paths, {type: 'start', wait: true}, remaining)
       continue
     }
     if (spawned && (current.childState === 'backoff' || current.childState === 'crash-loop')) await stopIfCommandCannotRun(paths)

@@ -3,6 +3,7 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
 import {controlRequest} from '../control/client.js'
+import type {ChildSummary} from '../../shared/protocol/control.js'
 import {stopSupervisor} from './stop-supervisor.js'
 
 export interface RestartOptions {
@@ -32,7 +33,7 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress})
     return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
-  let answer: any
+  let answer: ChildSummary
   try {
     answer = await controlRequest(paths, {type: 'restart', graceMs: options.graceMs, wait: true}, options.timeoutMs + options.graceMs)
   } catch (error) {

@@ -11,10 +11,11 @@ import type {StatusReport} from '../../shared/protocol/status-report.js'
  */
 export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<StatusReport> {
   try {
-    const {ok: _ok, ...report} = await controlRequest(paths, {type: 'status'}, timeoutMs)
-    return report as StatusReport
+    // One shape whether or not a supervisor answered (schemas/status.json): message is null here.
+    return {...(await controlRequest(paths, {type: 'status'}, timeoutMs)), message: null}
   } catch (error) {
-    if (!(error instanceof CodexdError) || (error.code !== 'supervisor-not-running' && error.code !== 'supervisor-unreachable')) throw error
+    // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
+    if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
     const history = await readHistory(paths)
     const unmanagedListener = await findListener(paths)
     return {
@@ -31,6 +32,9 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
   }
 }
 
+/** As many recent events as a running supervisor reports (src/daemon/supervisor/run.ts). */
+const STATUS_EVENTS = 20
+
 async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastExit' | 'events'>> {
   if (!existsSync(paths.supervisorDb)) return {lastExit: null, events: []}
   try {
@@ -38,14 +42,19 @@ async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastEx
     const store = await SupervisorStore.openForReading(paths.supervisorDb)
     if (!store) return {lastExit: null, events: []}
     try {
-      return {lastExit: await store.lastExit(), events: (await store.recentEvents(10)).map(({at, kind, message}) => ({at, kind, message}))}
+      // The same events, with the same fields (id, spawnId), as a running supervisor reports.
+      return {lastExit: await store.lastExit(), events: await store.recentEvents(STATUS_EVENTS)}
     } finally {
       await store.close()
     }
   } catch (error) {
     // History is a courtesy: a busy or damaged database must not turn status into an error. A
     // corrupt one is said, though: the next start moves it aside.
-    if (error instanceof CodexdError && error.code === 'state-corrupt') return {lastExit: null, events: [{at: new Date().toISOString(), kind: 'state-corrupt', message: error.message}]}
+    if (error instanceof CodexdError && error.code === 'state-corrupt') {
+      // Not a recorded event (the database cannot be read): no id, no spawn, the fields all the same.
+      const corrupt = {id: null, at: new Date().toISOString(), kind: 'state-corrupt', message: error.message, spawnId: null}
+      return {lastExit: null, events: [corrupt]}
+    }
     return {lastExit: null, events: []}
   }
 }

@@ -3,6 +3,7 @@ import {CodexdError} from '../../shared/errors/codexd-error.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {pollUntil as until} from '../../shared/util/wait.js'
 import {controlRequest} from '../control/client.js'
+import type {StopAnswer} from '../../shared/protocol/control.js'
 
 /** Which step ended the supervisor: its graceful stop request, SIGTERM, or SIGKILL. */
 export type StopStep = 'already-stopped' | 'graceful' | 'sigterm' | 'sigkill'
@@ -27,14 +28,14 @@ export interface StopResult {
  */
 export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise<StopResult> {
   const {groupAlive, isAlive, signalGroup} = await import('../../shared/proc/processes.js')
-  let answer: any
+  let answer: StopAnswer | undefined
   try {
     // The supervisor answers after ending its child: at most the grace plus the SIGKILL wait.
     answer = await controlRequest(paths, {type: 'stop', graceMs}, graceMs + 5000)
   } catch (error) {
     if (!(error instanceof CodexdError)) throw error
     if (error.code === 'supervisor-not-running') return finishStopped(paths, graceMs)
-    if (error.code !== 'supervisor-unreachable') throw error
+    if (error.code !== 'supervisor-unreachable' && error.code !== 'supervisor-bad-answer') throw error
   }
   const supervisorPid: number | null = answer?.supervisorPid ?? instanceHolder(paths, await import('../../shared/lock/flock.js'))
   const childPgid = answer ? null : await openChildGroup(paths, supervisorPid)

@@ -11,16 +11,22 @@ function managerLines(run: ManagerReport, manager: InstallResult['manager']): st
   return [`${who} cannot be reached (${run.reason}); to apply it, run:`, `  ${run.manual}`]
 }
 
+function written(outcome: InstallResult['outcome']): string {
+  return outcome === 'unchanged' ? 'up to date' : outcome
+}
+
 /** Human output of `codexd service install`. */
 export function describeInstall(result: InstallResult): string {
   const lines: string[] = []
   if (result.dryRun) {
     lines.push(`would write ${result.path} (${result.outcome === 'unchanged' ? 'already up to date' : result.outcome === 'created' ? 'new file' : 'update'}):`, '', result.content ?? '')
+    if (result.template) lines.push(`and the shared template ${result.template.path} (${result.template.outcome === 'unchanged' ? 'already up to date' : result.template.outcome === 'created' ? 'new file' : 'update'}):`, '', result.template.content ?? '')
   } else {
-    lines.push(`${result.outcome === 'unchanged' ? 'up to date' : result.outcome}: ${result.path}`)
+    if (result.template) lines.push(`${written(result.template.outcome)}: ${result.template.path}`)
+    lines.push(`${written(result.outcome)}: ${result.path}`)
   }
-  lines.push(...managerLines(result.manager_run, result.manager))
-  if (!result.dryRun && result.manager_run.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
+  lines.push(...managerLines(result.managerRun, result.manager))
+  if (!result.dryRun && result.managerRun.kind === 'ran') lines.push(`${result.name} runs \`codexd run\` for CODEX_HOME=${result.home} at login; see codexd service status`)
   if (result.note) lines.push(result.note)
   return `${lines.join('\n')}\n`
 }
@@ -28,7 +34,9 @@ export function describeInstall(result: InstallResult): string {
 /** Human output of `codexd service uninstall`. */
 export function describeUninstall(result: UninstallResult): string {
   if (result.outcome === 'absent') return `not installed: nothing at ${result.path}\n`
-  const lines = [result.dryRun ? `would remove ${result.path}` : `removed: ${result.path}`, ...managerLines(result.manager_run, result.manager)]
+  const lines = [result.dryRun ? `would remove ${result.path}` : `removed: ${result.path}`]
+  if (result.template) lines.push(result.template.outcome === 'removed' ? `removed: ${result.template.path} (no other home runs from it)` : `kept: ${result.template.path} (other homes run from it)`)
+  lines.push(...managerLines(result.managerRun, result.manager))
   return `${lines.join('\n')}\n`
 }
 

@@ -3,7 +3,7 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {plannedOutcome, writeGeneratedFile, type WriteOutcome} from '../install/generated-file.js'
 import {commandLine, enableCommands} from './manager-commands.js'
 import {outsideSupervisorNote} from './outside-supervisor.js'
-import {renderServiceFile, serviceName} from './render.js'
+import {renderServiceFile, serviceName, templateFile} from './render.js'
 import {runManager, type ManagerReport} from './run-manager.js'
 import type {ServiceSpec} from './service-spec.js'
 
@@ -19,10 +19,12 @@ export interface InstallResult {
   readonly outcome: WriteOutcome
   /** --dry-run: the file that would be written. */
   readonly content?: string
+  /** `--home` on systemd: the shared template `codexd@.service` the instance runs from. */
+  readonly template?: {readonly path: string; readonly outcome: WriteOutcome; readonly content?: string}
   /** A supervisor started outside the service runs for the home (systemd): how to hand over. */
   readonly note?: string
   /** The manager commands: run, or to run by hand (unavailable / dry run). */
-  readonly manager_run: ManagerReport
+  readonly managerRun: ManagerReport
 }
 
 /**
@@ -32,14 +34,22 @@ export interface InstallResult {
  */
 export async function installService(spec: ServiceSpec, {dryRun, platform, env = process.env}: {dryRun: boolean; platform: string; env?: NodeJS.ProcessEnv}): Promise<InstallResult> {
   const content = renderServiceFile(spec)
+  const shared = templateFile(spec)
   const base = {action: 'install' as const, dryRun, manager: spec.manager, name: serviceName(spec), home: spec.home, path: spec.path}
   if (dryRun) {
-    const planned = plannedOutcome(spec.path, content)
-    if (planned === 'foreign') throw new CodexdError('foreign-file', `${spec.path} exists and was not written by codexd, so install would refuse to overwrite it: move it aside first`, ExitCode.BadPath)
-    return {...base, outcome: planned, content, manager_run: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned))}}
+    const planned = refuseForeign(spec.path, plannedOutcome(spec.path, content))
+    const template = shared && {path: shared.path, outcome: refuseForeign(shared.path, plannedOutcome(shared.path, shared.content)), content: shared.content}
+    return {...base, outcome: planned, content, ...(template ? {template} : {}), managerRun: {kind: 'dry-run', manual: commandLine(enableCommands(spec, planned, template?.outcome))}}
   }
+  // The template first: an instance's drop-in never exists without the unit it extends.
+  const template = shared && {path: shared.path, outcome: writeGeneratedFile(shared.path, shared.content)}
   const outcome = writeGeneratedFile(spec.path, content)
-  const managerRun = runManager(spec, enableCommands(spec, outcome), {platform, env})
+  const managerRun = runManager(spec, enableCommands(spec, outcome, template?.outcome), {platform, env})
   const note = managerRun.kind === 'ran' ? await outsideSupervisorNote(spec, env) : undefined
-  return {...base, outcome, manager_run: managerRun, ...(note ? {note} : {})}
+  return {...base, outcome, ...(template ? {template} : {}), managerRun: managerRun, ...(note ? {note} : {})}
+}
+
+function refuseForeign(path: string, planned: WriteOutcome | 'foreign'): WriteOutcome {
+  if (planned === 'foreign') throw new CodexdError('foreign-file', `${path} exists and was not written by codexd, so install would refuse to overwrite it: move it aside first`, ExitCode.BadPath)
+  return planned
 }

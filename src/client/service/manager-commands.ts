@@ -18,13 +18,15 @@ function launchdDomain(): string {
 
 /**
  * What makes an installed file take effect. systemd: reload, enable and start (and restart a
- * running service when its unit changed). launchd: enable, reload when the plist changed, load.
+ * running service when its unit changed: every running instance when the shared template
+ * changed). launchd: enable, reload when the plist changed, load.
  */
-export function enableCommands(spec: ServiceSpec, outcome: WriteOutcome): ManagerCommand[] {
+export function enableCommands(spec: ServiceSpec, outcome: WriteOutcome, templateOutcome?: WriteOutcome): ManagerCommand[] {
   const {unitName, label} = spec.identity
   if (spec.manager === 'systemd') {
     const commands: ManagerCommand[] = [{argv: ['systemctl', '--user', 'daemon-reload']}, {argv: ['systemctl', '--user', 'enable', '--now', unitName]}]
-    if (outcome === 'updated') commands.push({argv: ['systemctl', '--user', 'try-restart', unitName]})
+    if (templateOutcome === 'updated') commands.push({argv: ['systemctl', '--user', 'try-restart', 'codexd@*.service']})
+    else if (outcome === 'updated') commands.push({argv: ['systemctl', '--user', 'try-restart', unitName]})
     return commands
   }
   const target = `${launchdDomain()}/${label}`

@@ -1,22 +1,25 @@
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {usageError} from '../../shared/errors/codexd-error.js'
 import {resolveCodexHome} from '../../shared/home/codex-home.js'
 import {currentLauncher, type Launcher} from '../install/launcher.js'
 import {managerFor, type ServiceManager} from './platform.js'
 import {serviceIdentity, type ServiceIdentity} from './service-identity.js'
 import {userHome, xdgConfigHome} from '../install/user-dirs.js'
+import {INSTANCE_DROP_IN, TEMPLATE_UNIT, templateInstanceName} from './systemd-escape.js'
 
 /** Everything a service file says: which codexd runs, for which home, with which environment. */
 export interface ServiceSpec {
   readonly manager: ServiceManager
   readonly identity: ServiceIdentity
-  /** Where the unit or plist goes. */
+  /** Where the unit or plist goes; for a template instance, the instance's drop-in. */
   readonly path: string
   /** The CODEX_HOME the service supervises (absolute). */
   readonly home: string
   readonly launcher: Launcher
   /** Environment the service runs with: CODEX_HOME, PATH (so `auto` finds codex), CODEXD_SERVER when chosen. */
   readonly environment: ReadonlyArray<readonly [string, string]>
+  /** systemd, `--home`: the home runs as an instance of the shared template `codexd@.service`. */
+  readonly template?: {readonly path: string}
 }
 
 /** Where the service file of `identity` lives for `manager`, under the user's (XDG) directories. */
@@ -27,18 +30,26 @@ export function serviceFilePath(manager: ServiceManager, identity: ServiceIdenti
 }
 
 /**
- * The service for the current CODEX_HOME, resolved now: this node and codexd (absolute paths),
- * the PATH of the installing shell, and the server choice (`--server`, else $CODEXD_SERVER).
+ * The service for a home (`--home`, else CODEX_HOME), resolved now: this node and codexd
+ * (absolute paths), the PATH of the installing shell, and the server choice (`--server`, else
+ * $CODEXD_SERVER). On systemd, `--home` selects the template instance `codexd@<home>.service`;
+ * without it the home keeps its own unit (codexd.service, codexd-<hash>.service).
  */
-export function buildServiceSpec(platform: string, server: string | undefined, env: NodeJS.ProcessEnv = process.env): ServiceSpec {
+export function buildServiceSpec(platform: string, server: string | undefined, env: NodeJS.ProcessEnv = process.env, homeFlag?: string): ServiceSpec {
   const manager = managerFor(platform)
-  const home = resolveCodexHome(env)
-  const identity = serviceIdentity(home, env)
+  const home = resolveCodexHome(homeFlag === undefined ? env : {...env, CODEX_HOME: homeFlag})
   const chosen = server ?? env.CODEXD_SERVER
   const environment: Array<[string, string]> = [['CODEX_HOME', home], ['PATH', env.PATH ?? '/usr/local/bin:/usr/bin:/bin']]
   if (chosen) environment.push(['CODEXD_SERVER', chosen])
   for (const [name, value] of environment) {
-    if (/[\n\r\0]/.test(value)) throw usageError(`${name} contains a newline or NUL, which a service file cannot hold: fix ${name} and run again`)
+    if (/[\n\r\0]/.test(value)) throw usageError(`${name} ${JSON.stringify(value)} contains a newline or NUL, which a service file cannot hold: fix ${name} and run again`)
   }
-  return {manager, identity, path: serviceFilePath(manager, identity, env), home, launcher: currentLauncher(), environment}
+  const common = {manager, home, launcher: currentLauncher(), environment}
+  if (manager === 'systemd' && homeFlag !== undefined) {
+    const identity = {unitName: templateInstanceName(home), label: ''}
+    const template = serviceFilePath(manager, {unitName: TEMPLATE_UNIT, label: ''}, env)
+    return {...common, identity, path: join(dirname(template), `${identity.unitName}.d`, INSTANCE_DROP_IN), template: {path: template}}
+  }
+  const identity = serviceIdentity(home, env)
+  return {...common, identity, path: serviceFilePath(manager, identity, env)}
 }

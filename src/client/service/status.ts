@@ -2,9 +2,8 @@ import {spawnSync} from 'node:child_process'
 import {queryStatus} from '../operations/status-query.js'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import {homePaths} from '../../shared/home/codex-home.js'
-import {plannedOutcome} from '../install/generated-file.js'
 import {managerBinary} from './manager-commands.js'
-import {renderServiceFile, serviceName} from './render.js'
+import {serviceFileState, serviceName, type FileState} from './render.js'
 import type {ServiceSpec} from './service-spec.js'
 
 /** `codexd service status --json`. */
@@ -14,7 +13,7 @@ export interface ServiceStatus {
   readonly home: string
   readonly path: string
   /** absent; current (what install writes now); outdated (ours, but install would rewrite it); foreign (not ours). */
-  readonly file: 'absent' | 'current' | 'outdated' | 'foreign'
+  readonly file: FileState
   /** What the manager says (systemd: is-enabled / is-active; launchd: loaded or not), or why it cannot be asked. */
   readonly managerState: string
   /** The supervisor of this CODEX_HOME, from `codexd status` (running, not-running, ...). */
@@ -45,8 +44,7 @@ function managerState(spec: ServiceSpec, platform: string, env: NodeJS.ProcessEn
 
 /** Reports whether the service file is installed and current, what the manager says, and the supervisor's state. */
 export async function serviceStatus(spec: ServiceSpec, {platform, env = process.env}: {platform: string; env?: NodeJS.ProcessEnv}): Promise<ServiceStatus> {
-  const planned = plannedOutcome(spec.path, renderServiceFile(spec))
-  const file = planned === 'created' ? 'absent' : planned === 'unchanged' ? 'current' : planned === 'updated' ? 'outdated' : 'foreign'
+  const file = serviceFileState(spec)
   const report = await queryStatus(homePaths(spec.home), 2000)
   return {
     manager: spec.manager,

@@ -23,23 +23,21 @@ export function environmentLine(name: string, value: string): string {
   return `Environment=${quoted(`${name}=${escapeSpecifiers(value)}`)}`
 }
 
-/**
- * The systemd user unit that runs `codexd run` (the supervisor in the foreground) at login.
- * SIGTERM goes to codexd only (KillMode=mixed): it stops its app-server's process group
- * itself; whatever is left gets SIGKILL after TimeoutStopSec.
- */
-export function renderSystemdUnit(spec: ServiceSpec): string {
+/** The header every generated unit file starts with: the marker and how to change the unit. */
+export function unitHeader(editName: string): string {
   return `# ${GENERATED_MARKER}: written by \`codexd service install\` (codexd ${CODEXD_VERSION}).
 # codexd rewrites and removes this file (codexd service install|uninstall) and never touches a unit
-# without this line. For local changes use a drop-in: systemctl --user edit ${spec.identity.unitName}
-[Unit]
-Description=codexd: Codex app-server supervisor for ${escapeSpecifiers(spec.home)}
+# without this line. For local changes use a drop-in: systemctl --user edit ${editName}
+`
+}
 
-[Service]
-Type=simple
-${spec.environment.map(([name, value]) => environmentLine(name, value)).join('\n')}
-ExecStart=${[spec.launcher.node, spec.launcher.entry, 'run'].map(execWord).join(' ')}
-Restart=on-failure
+/** `ExecStart=` running `codexd run` with the absolute node and codexd (no PATH lookup). */
+export function execStartLine(spec: ServiceSpec): string {
+  return `ExecStart=${[spec.launcher.node, spec.launcher.entry, 'run'].map(execWord).join(' ')}`
+}
+
+/** The [Service] settings every codexd unit shares after its environment (restart, stop). */
+export const SERVICE_POLICY = `Restart=on-failure
 RestartSec=2
 # Exit 6: another codexd supervisor already serves this CODEX_HOME; restarting cannot help.
 RestartPreventExitStatus=6 7
@@ -49,4 +47,19 @@ TimeoutStopSec=20
 [Install]
 WantedBy=default.target
 `
+
+/**
+ * The systemd user unit that runs `codexd run` (the supervisor in the foreground) at login.
+ * SIGTERM goes to codexd only (KillMode=mixed): it stops its app-server's process group
+ * itself; whatever is left gets SIGKILL after TimeoutStopSec.
+ */
+export function renderSystemdUnit(spec: ServiceSpec): string {
+  return `${unitHeader(spec.identity.unitName)}[Unit]
+Description=codexd: Codex app-server supervisor for ${escapeSpecifiers(spec.home)}
+
+[Service]
+Type=simple
+${spec.environment.map(([name, value]) => environmentLine(name, value)).join('\n')}
+${execStartLine(spec)}
+${SERVICE_POLICY}`
 }

@@ -1,6 +1,6 @@
 import {lstatSync} from 'node:fs'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
-import type {CliRun} from './cli.js'
+import type {Run} from '../../shared/harness/processes.js'
 import {tail} from './cli.js'
 import {listenerCount} from '../../shared/proc/unix-listeners.js'
 import {CENSUS_AVAILABLE, descendants, processesForHome} from './census.js'
@@ -88,7 +88,7 @@ export function killHard(pid: number): void {
 }
 
 /** One `codexd start` for the smoke home, bounded by the context's timeout. */
-export function codexdStart(context: SmokeContext): Promise<CliRun> {
+export function codexdStart(context: SmokeContext): Promise<Run> {
   return context.codexd(['start', '--timeout', String(context.timeoutMs)], {timeoutMs: context.timeoutMs + 10_000})
 }
 

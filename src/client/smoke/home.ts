@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {homePaths, type HomePaths} from '../../shared/home/codex-home.js'
-import {runCodexdCli} from './cli.js'
+import {runCodexd} from '../../shared/harness/processes.js'
 
 /** The home a smoke run uses, and whether the run made it (then it is removed afterwards). */
 export interface SmokeHome {
@@ -25,7 +25,7 @@ export async function prepareSmokeHome(dir: string | undefined, env: NodeJS.Proc
   }
   const home = resolve(dir)
   mkdirSync(home, {recursive: true, mode: 0o700})
-  const status = await runCodexdCli(['status', '--json'], {...env, CODEX_HOME: home}, {timeoutMs: 30_000})
+  const status = await runCodexd(['status', '--json'], {...env, CODEX_HOME: home}, {timeoutMs: 30_000})
   if (status.code !== 3) {
     throw new CodexdError('smoke-home-busy', `a codexd supervisor already answers (or is wedged) for ${home} (codexd status exits ${status.code}); smoke kills and stops what runs there: run codexd stop for it first, or use another --home`, ExitCode.AlreadyInUse)
   }

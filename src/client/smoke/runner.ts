@@ -1,6 +1,7 @@
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import {CENSUS_AVAILABLE, processesForHome} from './census.js'
-import {killStartedGroups, runCodexdCli, tail} from './cli.js'
+import {killAllStarted, runCodexd} from '../../shared/harness/processes.js'
+import {tail} from './cli.js'
 import {requireRunning, requireStart} from './checks.js'
 import type {SmokeHome} from './home.js'
 import {SCENARIOS} from './scenarios/index.js'
@@ -19,7 +20,7 @@ export interface SmokeOptions {
 }
 
 /** The environment of every process smoke starts: the smoke home and server, nothing inherited that changes codex. */
-export function smokeEnv(home: string, server: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function smokeEnv(home: string, server: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...base, CODEX_HOME: home, CODEXD_SERVER: server}
   delete env.RUST_BACKTRACE // codex prints backtraces on every error with it
   delete env.CODEXD_NO_SPAWN
@@ -35,9 +36,9 @@ function makeContext(options: SmokeOptions): SmokeContext {
     timeoutMs: options.timeoutMs,
     stormSize: options.stormSize,
     signal: options.signal,
-    codexd: (args, cliOptions) => runCodexdCli(args, env, cliOptions),
+    codexd: (args, cliOptions) => runCodexd(args, env, cliOptions),
     async status() {
-      const run = await runCodexdCli(['status', '--json'], env, {timeoutMs: 30_000})
+      const run = await runCodexd(['status', '--json'], env, {timeoutMs: 30_000})
       let report: StatusReport | undefined
       try {
         report = JSON.parse(run.stdout) as StatusReport
@@ -91,12 +92,12 @@ async function runOne(context: SmokeContext, scenario: Scenario, skipReason: str
  * Stops codexd for the smoke home, kills whatever still runs for it (SIGKILL, by pid) and every
  * process group smoke started, and removes a temporary home. Says what it did.
  */
-export async function cleanupSmoke(home: SmokeHome, server: string): Promise<string> {
+async function cleanupSmoke(home: SmokeHome, server: string): Promise<string> {
   const env = smokeEnv(home.paths.home, server)
   // First the harness's own commands still in flight (an interrupted storm's starts), so none
   // of them starts a supervisor after the stop.
-  killStartedGroups()
-  const stop = await runCodexdCli(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
+  killAllStarted()
+  const stop = await runCodexd(['stop', '--grace', '2000'], env, {timeoutMs: 30_000})
   const leftovers = CENSUS_AVAILABLE ? processesForHome(home.paths.home) : []
   for (const p of leftovers) {
     try {

@@ -1,6 +1,6 @@
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
-import type {CliRun, CliOptions} from './cli.js'
+import type {Run, RunOptions} from '../../shared/harness/processes.js'
 
 /** What a scenario needs before it runs (established by the runner, not timed). */
 export type Precondition = 'stopped' | 'running'
@@ -38,7 +38,7 @@ export interface SmokeContext {
   /** Aborted on Ctrl-C: long waits give up at once. */
   readonly signal: AbortSignal
   /** Runs `codexd ARGS` to completion (killed after opts.timeoutMs). */
-  codexd(args: readonly string[], options?: CliOptions): Promise<CliRun>
+  codexd(args: readonly string[], options?: Pick<RunOptions, 'timeoutMs'>): Promise<Run>
   /** `codexd status --json`, parsed; the exit code alongside. */
   status(): Promise<{code: number | null; report: StatusReport | undefined}>
 }

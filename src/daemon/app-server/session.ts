@@ -10,7 +10,7 @@ export type OnInitialize = (client: {name: string; title?: string; version?: str
 export const BUILTIN_USER_AGENT = `codexd-builtin/${CODEXD_VERSION} (codexd built-in app-server; node ${process.version}; ${platform()})`
 
 /**
- * One client connection's protocol state: the initialize handshake of DESIGN.md section 2, then
+ * One client connection's protocol state: codex's initialize handshake (docs/app-server.md), then
  * method dispatch. Transport-agnostic: it takes a text message and returns the answer, if any.
  */
 export class Session {

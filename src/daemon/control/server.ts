@@ -6,20 +6,19 @@ import {planSocketEndpoint} from '../../shared/home/socket-path.js'
 import {bindSocket, type BoundSocket} from '../../shared/startup/bind-socket.js'
 import {prepareSocketPath} from '../../shared/startup/prepare-socket.js'
 import {faultPoint} from '../../shared/testing/fault-points.js'
-import {MAX_CONTROL_LINE_BYTES, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
+import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
 
 /** A handler's answer, and optional work to do once the answer is written (stop: exit). */
-export interface HandlerResult {
-  readonly response: Record<string, unknown>
+export interface HandlerResult<Answer> {
+  readonly response: Answer
   readonly after?: () => void
 }
 
-export type ControlHandler = (request: ControlRequest) => Promise<HandlerResult>
+/** One handler per request type (the compiler names a missing one), each returning its answer type. */
+export type ControlHandlers = {readonly [K in ControlRequestType]: (request: ControlRequest<K>) => Promise<HandlerResult<ControlAnswer<K>>>}
 
 /** How long a refused connection may stay open for its peer to read the answer. */
 const HANG_UP_GRACE_MS = 1000
-
-const REQUEST_TYPES: readonly ControlRequestType[] = ['ping', 'status', 'stop', 'restart', 'start']
 
 /** A listening control socket. */
 export interface ControlServer {
@@ -32,7 +31,7 @@ export interface ControlServer {
  * line per request line. The caller must hold the supervisor instance lock: any socket file
  * already there belongs to a dead supervisor and is removed.
  */
-export async function startControlServer(paths: HomePaths, handler: ControlHandler): Promise<ControlServer> {
+export async function startControlServer(paths: HomePaths, handlers: ControlHandlers): Promise<ControlServer> {
   const endpoint = planSocketEndpoint(paths.supervisorSocket)
   try {
     await prepareSocketPath(endpoint)
@@ -48,7 +47,7 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
     connections.add(socket)
     socket.on('close', () => connections.delete(socket))
     socket.on('error', () => socket.destroy())
-    serveConnection(socket, handler)
+    serveConnection(socket, handlers)
   })
   const bound: BoundSocket = await bindSocket(server, endpoint)
   await faultPoint('supervisor-after-bind')
@@ -65,7 +64,7 @@ export async function startControlServer(paths: HomePaths, handler: ControlHandl
  * requests get their answers in order). A line over MAX_CONTROL_LINE_BYTES gets an error and the
  * connection is dropped: a client that keeps sending must not make the supervisor buffer it.
  */
-function serveConnection(socket: Socket, handler: ControlHandler): void {
+function serveConnection(socket: Socket, handlers: ControlHandlers): void {
   let buffer = ''
   let answered = Promise.resolve()
   socket.setEncoding('utf8')
@@ -74,7 +73,7 @@ function serveConnection(socket: Socket, handler: ControlHandler): void {
     for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n')) {
       const line = buffer.slice(0, end)
       buffer = buffer.slice(end + 1)
-      if (line.trim() !== '') answered = answered.then(() => answer(socket, line, handler))
+      if (line.trim() !== '') answered = answered.then(() => answer(socket, line, handlers))
     }
     if (buffer.length > MAX_CONTROL_LINE_BYTES) {
       socket.off('data', onData)
@@ -95,20 +94,27 @@ function hangUp(socket: Socket): void {
   setTimeout(() => socket.destroy(), HANG_UP_GRACE_MS).unref()
 }
 
-async function answer(socket: Socket, line: string, handler: ControlHandler): Promise<void> {
-  let request: ControlRequest
+async function answer(socket: Socket, line: string, handlers: ControlHandlers): Promise<void> {
+  let parsed: unknown
   try {
-    request = JSON.parse(line)
+    parsed = JSON.parse(line)
   } catch {
     reply(socket, {ok: false, error: 'request is not JSON', code: 'bad-request'})
     return
   }
-  if (typeof request !== 'object' || request === null || !REQUEST_TYPES.includes(request.type)) {
-    reply(socket, {ok: false, error: `unknown request type; expected one of ${REQUEST_TYPES.join(', ')}`, code: 'bad-request'})
+  const fields = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}
+  if (!isControlRequestType(fields.type)) {
+    reply(socket, {ok: false, error: `unknown request type; expected one of ${CONTROL_REQUEST_TYPES.join(', ')}`, code: 'bad-request'})
     return
   }
+  if (!CONTROL_REQUESTS[fields.type].paramsOk(fields)) {
+    reply(socket, {ok: false, error: `malformed '${fields.type}' request: graceMs must be a number and wait a boolean`, code: 'bad-request'})
+    return
+  }
+  // The checks above make `fields` a request of its type, and the map holds that type's handler.
+  const handle = handlers[fields.type] as (request: ControlRequest) => Promise<HandlerResult<object>>
   try {
-    const result = await handler(request)
+    const result = await handle(fields as ControlRequest)
     reply(socket, {ok: true, ...result.response}, result.after)
   } catch (error) {
     reply(socket, {ok: false, error: error instanceof Error ? error.message : String(error), code: error instanceof CodexdError ? error.code : 'internal'})

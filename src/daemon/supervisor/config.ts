@@ -55,8 +55,3 @@ export function readSupervisorConfig(env: NodeJS.ProcessEnv = process.env): {con
   }
   return {config, warnings}
 }
-
-/** The environment variable behind each setting, for docs and messages. */
-export function configVariable(key: keyof SupervisorConfig): string {
-  return VARIABLES[key][0]
-}

@@ -24,10 +24,12 @@ export class RotatingLog {
     this.adopt(openSync(path, 'a', 0o600))
   }
 
-  /** Appends one timestamped line (or several, each prefixed). */
+  /**
+   * Appends one timestamped line. A line break inside the message (a path may hold one) is
+   * written as `\n`, so every entry is one line and no text can pose as another entry.
+   */
   line(message: string): void {
-    const stamp = new Date().toISOString()
-    this.write(message.split('\n').map((part) => `${stamp} ${part}\n`).join(''))
+    this.write(`${new Date().toISOString()} ${message.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}\n`)
   }
 
   /** Appends raw text (child output, already line-prefixed by the caller). */

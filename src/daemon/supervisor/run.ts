@@ -1,15 +1,16 @@
 import {resolveChildSpec, serverChoice} from '../../shared/children/child-spec.js'
-import type {ControlRequest} from '../../shared/protocol/control.js'
-import {startControlServer, type HandlerResult} from '../control/server.js'
+import {startControlServer, type ControlHandlers} from '../control/server.js'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {homePaths, resolveCodexHome, type HomePaths} from '../../shared/home/codex-home.js'
 import {ensurePrivateDir} from '../../shared/home/private-dir.js'
+import {registerHome} from '../../shared/home/registry.js'
 import {acquireLock, type HeldLock} from '../../shared/lock/flock.js'
 import {describeMovedAside} from '../../shared/state/database.js'
 import {preflightHomePaths} from '../../shared/startup/preflight.js'
 import {faultPoint} from '../../shared/testing/fault-points.js'
 import {readSupervisorConfig, type SupervisorConfig} from './config.js'
+import {becomeInitWhenPid1} from './pid1.js'
 import {RotatingLog} from './logger.js'
 import {reapOrphans} from '../../shared/supervisor-state/orphans.js'
 import {SupervisorStore} from '../../shared/supervisor-state/store.js'
@@ -30,6 +31,7 @@ export interface RunSupervisorOptions {
  * answers the control socket, watches the control directory, probes the app-server socket.
  */
 export async function runSupervisor(options: RunSupervisorOptions): Promise<void> {
+  const pid1Warning = becomeInitWhenPid1() // as PID 1: does not return, runs again under a reaping init
   const paths = homePaths(resolveCodexHome())
   ensurePrivateDir(paths.codexdDir)
   preflightHomePaths(paths)
@@ -41,7 +43,8 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   try {
     const choice = serverChoice(options.server)
     log.line(`supervisor pid ${process.pid} starting for ${paths.home} (server: ${choice})`)
-    for (const warning of warnings) log.line(`warning: ${warning}`)
+    for (const warning of [...warnings, ...(pid1Warning ? [pid1Warning] : [])]) log.line(`warning: ${warning}`)
+    registerHome(paths.home, (warning) => log.line(warning)) // for codexd list
     const opened = await SupervisorStore.open(paths.supervisorDb)
     store = opened.store
     const spec = await resolveChildSpec(choice)
@@ -82,35 +85,30 @@ async function takeInstanceLock(paths: HomePaths): Promise<HeldLock> {
 async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog): Promise<void> {
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
-  let stopping: Promise<{childPid: number | null; step: string}> | undefined
-  const stop = (reason: string, graceMs = config.stopGraceMs) =>
-    (stopping ??= supervisor.shutdown(reason, graceMs).then(async (result) => {
-      await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
-      return result
-    }))
-
-  const handler = async (request: ControlRequest): Promise<HandlerResult> => {
-    switch (request.type) {
-      case 'ping':
-        return {response: {...supervisor.summary()}}
-      case 'status': {
-        const report = supervisor.report()
-        const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
-        return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
-      }
-      case 'start':
-        return {response: {...(await supervisor.requestStart(request.wait ?? true))}}
-      case 'restart':
-        return {response: {...(await supervisor.requestRestart('codexd restart', request.wait ?? true))}}
-      case 'stop': {
-        await faultPoint('control-stop') // tests: a supervisor that never answers stop
-        const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
-        return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
-      }
-    }
+  // The supervisor shuts down once; a signal during a stop request gets the same result.
+  const stop = async (reason: string, graceMs = config.stopGraceMs) => {
+    const result = await supervisor.shutdown(reason, graceMs)
+    await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
+    return result
   }
 
-  const control = await startControlServer(paths, handler)
+  const handlers: ControlHandlers = {
+    ping: async () => ({response: supervisor.summary()}),
+    status: async () => {
+      const report = supervisor.report()
+      const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
+      return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
+    },
+    start: async (request) => ({response: await supervisor.requestStart(request.wait ?? true)}),
+    restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true)}),
+    stop: async (request) => {
+      await faultPoint('control-stop') // tests: a supervisor that never answers stop
+      const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
+      return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
+    },
+  }
+
+  const control = await startControlServer(paths, handlers)
   const watcher = await watchControlDir(paths, {
     onSocketRemoved: (what) => void supervisor.onSocketRemoved(what),
     onRepaired: (kind, message) => void supervisor.event(kind, message),
@@ -136,7 +134,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   clearInterval(probeTimer)
   await watcher.close().catch(() => {})
   await control.close()
-  await store.endRun(stopping ? 'stopped' : 'ended')
+  await store.endRun('stopped')
   log.line(`supervisor pid ${process.pid} stopped`)
   process.off('SIGTERM', onSignal)
   process.off('SIGINT', onSignal)

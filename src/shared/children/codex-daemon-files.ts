@@ -1,4 +1,5 @@
-import {readlinkSync, rmSync} from 'node:fs'
+import {rmSync} from 'node:fs'
+import {symlinkTarget} from '../util/symlink-target.js'
 
 /** Where codex 0.169 binds a home's socket: the home's socket path is a symlink to it. */
 const CODEX_DAEMON_SOCKET = /^\/tmp\/codex-daemon-\d+\/[0-9a-f]{64}$/
@@ -11,13 +12,8 @@ const CODEX_DAEMON_SOCKET = /^\/tmp\/codex-daemon-\d+\/[0-9a-f]{64}$/
  * is not such a link is left alone.
  */
 export function removeCodexDaemonFiles(appServerSocket: string): void {
-  let target: string
-  try {
-    target = readlinkSync(appServerSocket)
-  } catch {
-    return // no symlink: the built-in server, or nothing
-  }
-  if (!CODEX_DAEMON_SOCKET.test(target)) return
+  const target = symlinkTarget(appServerSocket) // none: the built-in server, or nothing
+  if (target === undefined || !CODEX_DAEMON_SOCKET.test(target)) return
   rmSync(target, {force: true})
   rmSync(`${target}.lock`, {force: true})
 }

@@ -6,6 +6,8 @@ export const ExitCode = {
   Ok: 0,
   /** Unexpected internal error: a bug, please report it. */
   Internal: 1,
+  /** `doctor`: at least one check failed (with --strict: or warned). Only doctor exits 1 on purpose. */
+  ProblemsFound: 1,
   /** Bad flags, arguments or URLs. */
   Usage: 2,
   /** `status`: nothing is running for this CODEX_HOME. */

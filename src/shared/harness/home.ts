@@ -13,16 +13,22 @@ export interface TempHome {
 }
 
 /**
- * A fresh temporary CODEX_HOME; `remove()` deletes it (call it in an `after`/`finally`), with
- * what a killed codex 0.169 left for it under /tmp/codex-daemon-<uid>/.
+ * A fresh temporary CODEX_HOME (for the tests and the benchmarks); `remove()` deletes it (call it
+ * in an `after`/`finally`), with what a killed codex 0.169 left for it under
+ * /tmp/codex-daemon-<uid>/. Its environment names it and carries none of the caller's codexd
+ * settings (no CODEXD_* variable), only `extraEnv`.
  */
-export function tempHome(prefix = 'codexd-test-'): TempHome {
+export function tempHome(prefix = 'codexd-test-', extraEnv: NodeJS.ProcessEnv = {}): TempHome {
   const home = mkdtempSync(join(tmpdir(), prefix))
   const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: home, HOME: home}
-  delete env.CODEXD_TEST_FAULT
-  delete env.CODEXD_TEST_NO_LOCK
+  for (const name of Object.keys(env)) if (name.startsWith('CODEXD_')) delete env[name]
   // codex prints a backtrace after every error when this is set (it is, in some shells).
   delete env.RUST_BACKTRACE
+  // Per-user state and data (the home registry of `codexd list`, the SSH launcher) then default
+  // to directories under HOME, i.e. inside this temporary home.
+  delete env.XDG_STATE_HOME
+  delete env.XDG_DATA_HOME
+  Object.assign(env, extraEnv)
   const paths = homePaths(home)
   const remove = () => {
     removeCodexDaemonFiles(paths.appServerSocket)

@@ -37,7 +37,9 @@ export interface HomePaths {
 export function resolveCodexHome(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.CODEX_HOME
   if (fromEnv === undefined || fromEnv === '') return join(homedir(), '.codex')
-  const home = isAbsolute(fromEnv) ? fromEnv : resolve(fromEnv)
+  // One spelling of each home: `~/x/` and `~/x` are the same home (in status, the service name,
+  // and the processes found by their CODEX_HOME).
+  const home = isAbsolute(fromEnv) ? fromEnv.replace(/(?<=.)\/+$/, '') : resolve(fromEnv)
   let isDirectory: boolean
   try {
     isDirectory = statSync(home).isDirectory()

@@ -1,9 +1,9 @@
-import {lstatSync, readlinkSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
-import {CodexdError, errnoCode} from '../errors/codexd-error.js'
+import {join, resolve} from 'node:path'
+import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
+import {symlinkTarget} from '../util/symlink-target.js'
 
 /**
  * Longest unix socket path the kernel keeps: sun_path is 108 bytes on Linux (104 on macOS)
@@ -65,13 +65,7 @@ export function planSocketEndpoint(canonical: string, env: NodeJS.ProcessEnv = p
  */
 export function connectPathFor(canonical: string, env: NodeJS.ProcessEnv = process.env): string {
   if (socketPathFits(canonical)) return canonical
-  try {
-    if (lstatSync(canonical).isSymbolicLink()) {
-      const target = resolve(dirname(canonical), readlinkSync(canonical))
-      if (socketPathFits(target)) return target
-    }
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') throw error
-  }
+  const target = symlinkTarget(canonical)
+  if (target !== undefined && socketPathFits(target)) return target
   return planSocketEndpoint(canonical, env).bindPath
 }

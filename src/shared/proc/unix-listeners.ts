@@ -23,14 +23,27 @@ export function listeningSocketInodes(path: string): string[] {
     return []
   }
   const inodes: string[] = []
-  for (const line of table.split('\n').slice(1)) {
-    // "Num RefCount Protocol Flags Type St Inode Path"
-    const fields = line.trim().split(/\s+/)
-    if (fields.length < 8 || (Number.parseInt(fields[3], 16) & ACCEPTING) === 0) continue
-    const socketPath = fields.slice(7).join(' ')
-    if (socketPath === path || socketPath === bound) inodes.push(fields[6])
+  for (const record of unixSocketRecords(table)) {
+    if ((record.flags & ACCEPTING) !== 0 && (record.path === path || record.path === bound)) inodes.push(record.inode)
   }
   return inodes
+}
+
+/**
+ * One row of /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path", the path printed
+ * raw after one space. A path may hold spaces, runs of blanks and even newlines, so a row is cut
+ * where the next one starts (a kernel address and the fixed-width columns), never at every
+ * newline, and the path is the rest of the row as it is.
+ */
+const ROW = /^[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) [0-9A-F]{4} [0-9A-F]{2} +(\d+)(?: ([\s\S]*))?$/
+const ROW_START = /\n(?=[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} [0-9A-F]{8} [0-9A-F]{4} [0-9A-F]{2} +\d+(?: |\n|$))/
+
+function unixSocketRecords(table: string): Array<{flags: number; inode: string; path: string}> {
+  const body = table.slice(table.indexOf('\n') + 1).replace(/\n$/, '')
+  return body.split(ROW_START).flatMap((row) => {
+    const match = ROW.exec(row)
+    return match ? [{flags: Number.parseInt(match[1], 16), inode: match[2], path: match[3] ?? ''}] : []
+  })
 }
 
 /** How many listening unix sockets are bound at `path` (see listeningSocketInodes). */

@@ -14,7 +14,7 @@ export interface StatusReport {
     readonly describe: string
     readonly lockAware: boolean
     readonly pid: number | null
-    /** starting | running | backoff | crash-loop | unmanaged | stopping | stopped */
+    /** starting | running | backoff | crash-loop | unresponsive | unmanaged | stopping | stopped (ChildState) */
     readonly state: string
     readonly detail: string | null
     /** The canonical app-server socket clients connect to. */
@@ -28,8 +28,8 @@ export interface StatusReport {
   /** Another process serves the app-server socket; pid null when it cannot be found (other user, no /proc). */
   readonly unmanagedListener: {readonly pid: number | null; readonly since: string; readonly note: string} | null
   readonly events: readonly {readonly at: string; readonly kind: string; readonly message: string}[]
-  /** Why the supervisor could not be asked (not-running, unreachable). */
-  readonly message?: string
+  /** Why the supervisor could not be asked (not-running, unreachable); null when it answered (status-query sets it). */
+  readonly message?: string | null
 }
 
 /** The exit code of `codexd status` for a report: 0 running, 3 not running, 4 unreachable or not serving. */

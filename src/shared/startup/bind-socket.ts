@@ -1,10 +1,11 @@
-import {lstatSync, readlinkSync, statSync, symlinkSync, unlinkSync} from 'node:fs'
+import {lstatSync, statSync, symlinkSync, unlinkSync} from 'node:fs'
 import type {Server} from 'node:net'
-import {dirname, resolve} from 'node:path'
+import {dirname} from 'node:path'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {ensurePrivateDir, makeSocketPrivate} from '../home/private-dir.js'
 import {socketPathFits, type SocketEndpoint} from '../home/socket-path.js'
+import {symlinkTarget} from '../util/symlink-target.js'
 import {alreadyInUseError} from './prepare-socket.js'
 
 /** A socket this process bound, and how to release exactly it (never a successor's). */
@@ -52,19 +53,11 @@ export async function bindSocket(server: Server, endpoint: SocketEndpoint): Prom
     owned,
     async release() {
       if (!owned()) return
-      const ourLink = endpoint.linked && linkTarget(endpoint.canonical) === endpoint.bindPath
+      const ourLink = endpoint.linked && symlinkTarget(endpoint.canonical) === endpoint.bindPath
       await new Promise<void>((resolve) => server.close(() => resolve()))
       // Closing unlinked the socket file; the link to it is ours to remove.
       if (ourLink) unlinkQuietly(endpoint.canonical)
     },
-  }
-}
-
-function linkTarget(path: string): string | undefined {
-  try {
-    return lstatSync(path).isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : undefined
-  } catch {
-    return undefined
   }
 }
 

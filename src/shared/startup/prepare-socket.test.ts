@@ -25,7 +25,7 @@ async function rejection(promise: Promise<unknown>): Promise<CodexdError> {
   return error
 }
 
-describe('preparing the control socket path (DESIGN.md section 1)', () => {
+describe('preparing the control socket path as codex does', () => {
   test('an absent path is free', async () => {
     const home = tempHome()
     try {

@@ -1,9 +1,10 @@
-import {lstatSync, readlinkSync, type Stats, unlinkSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
+import {lstatSync, type Stats, unlinkSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {CodexdError, errnoCode} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {checkPrivateDirIfPresent} from '../home/private-dir.js'
 import type {SocketEndpoint} from '../home/socket-path.js'
+import {symlinkTarget} from '../util/symlink-target.js'
 import {probeSocket} from './socket-probe.js'
 
 /** codex's own message for a duplicate launch; kept verbatim so scripts can match either. */
@@ -20,7 +21,7 @@ export function notASocketError(path: string): CodexdError {
 export type PrepareOutcome = 'free' | 'removed-stale'
 
 /**
- * Makes the socket path ready to bind, exactly as codex does (DESIGN.md section 1): a live
+ * Makes the socket path ready to bind, exactly as codex does: a live
  * listener is a duplicate launch; an absent path is free; a socket that refuses connections is
  * stale and removed; anything that is not a socket is an error and is never deleted. Must run
  * under the startup lock, or a concurrent launch could bind between the probe and the unlink.
@@ -67,9 +68,9 @@ function removeStaleSocket(endpoint: SocketEndpoint): PrepareOutcome {
 function leftovers(endpoint: SocketEndpoint): string[] {
   const found: string[] = []
   const canonicalStat = lstatOrUndefined(endpoint.canonical)
-  if (canonicalStat?.isSymbolicLink()) {
+  const target = canonicalStat?.isSymbolicLink() ? symlinkTarget(endpoint.canonical) : undefined
+  if (canonicalStat && target !== undefined) {
     assertOwnedByUs(endpoint.canonical, canonicalStat)
-    const target = resolve(dirname(endpoint.canonical), readlinkSync(endpoint.canonical))
     const targetStat = lstatOrUndefined(target)
     if (targetStat && !targetStat.isSocket()) throw notASocketError(`${endpoint.canonical} -> ${target}`)
     if (targetStat) found.push(target)

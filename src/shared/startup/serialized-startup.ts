@@ -29,7 +29,7 @@ export interface StartupResult<State, Listener> {
 }
 
 /**
- * The serialized unix startup of DESIGN.md section 1: take the exclusive startup lock, prepare
+ * codex's serialized unix startup (docs/architecture.md): take the exclusive startup lock, prepare
  * the socket path, initialize state, bind, release. Any number of concurrent callers on one
  * CODEX_HOME end with one listener; the others fail with the duplicate-launch error before they
  * touch state. A live listener found before the lock fails at once, without waiting for it.

@@ -178,12 +178,6 @@ export class SupervisorStore {
     return this.db.all<OpenSpawn>('SELECT id, pid, start_ticks AS startTicks FROM child_spawns WHERE exited_at IS NULL AND pid IS NOT NULL AND run_id IS NOT ?', [this.runId])
   }
 
-  /** Counts spawns and events of this run, for status. */
-  async countEvents(kind: EventKind): Promise<number> {
-    const row = await this.db.get<{n: number}>('SELECT COUNT(*) AS n FROM events WHERE kind = ? AND run_id IS ?', [kind, this.runId])
-    return row?.n ?? 0
-  }
-
   close(): Promise<void> {
     return this.db.close()
   }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CodexdCommand} from '../../base-command.js'
-import {dryRunFlag, jsonFlag, platformFlag} from '../../../client/service/cli-flags.js'
+import {dryRunFlag, jsonFlag, platformFlag, homeFlag} from '../../../client/service/cli-flags.js'
 import {describeInstall} from '../../../client/service/format.js'
 import {installService} from '../../../client/service/install.js'
 import {parsePlatform} from '../../../client/service/platform.js'
@@ -8,19 +8,20 @@ import {buildServiceSpec} from '../../../client/service/service-spec.js'
 
 export default class ServiceInstall extends CodexdCommand {
   static override summary = 'Install a login service that runs `codexd run` (systemd user unit on Linux, launchd agent on macOS).'
-  static override description = `Writes ~/.config/systemd/user/codexd.service (XDG_CONFIG_HOME honoured) or ~/Library/LaunchAgents/dev.codexd.supervisor.plist for the current CODEX_HOME (another home gets its own name), then enables and starts it. Idempotent; never overwrites a file it did not write (exit 7). When systemctl --user or launchctl cannot be reached, the file is still written and the commands to run are printed. See docs/service.md.`
-  static override examples = ['<%= config.bin %> service install', '<%= config.bin %> service install --dry-run', 'CODEX_HOME=~/work-codex <%= config.bin %> service install --server codex']
+  static override description = `Writes ~/.config/systemd/user/codexd.service (XDG_CONFIG_HOME honoured) or ~/Library/LaunchAgents/dev.codexd.supervisor.plist for the current CODEX_HOME (another home gets its own name), then enables and starts it. Idempotent; never overwrites a file it did not write (exit 7). When systemctl --user or launchctl cannot be reached, the file is still written and the commands to run are printed. With --home H on systemd, the home runs as the instance codexd@<H, systemd-escaped>.service of the template codexd@.service, so one host runs several homes. See docs/service.md.`
+  static override examples = ['<%= config.bin %> service install', '<%= config.bin %> service install --dry-run', 'CODEX_HOME=~/work-codex <%= config.bin %> service install --server codex', '<%= config.bin %> service install --home /srv/codex/alice']
   static override flags = {
     server: Flags.string({description: 'bake CODEXD_SERVER into the service: auto, builtin, codex or a command (default: $CODEXD_SERVER, else auto)'}),
     'dry-run': dryRunFlag,
     platform: platformFlag,
+    home: homeFlag,
     json: jsonFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ServiceInstall)
     const platform = parsePlatform(flags.platform)
-    const result = await installService(buildServiceSpec(platform, flags.server), {dryRun: flags['dry-run'], platform})
+    const result = await installService(buildServiceSpec(platform, flags.server, process.env, flags.home), {dryRun: flags['dry-run'], platform})
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : describeInstall(result))
   }
 }

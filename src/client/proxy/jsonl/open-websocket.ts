@@ -1,8 +1,7 @@
-import WebSocket from 'ws'
-import {MAX_MESSAGE_BYTES} from '../../../shared/protocol/json-rpc.js'
+import type WebSocket from 'ws'
+import {appServerWebSocket} from '../../../shared/app-server-client/connect.js'
 import {connectPathFor} from '../../../shared/home/socket-path.js'
 import {classifyConnectError, ConnectError} from '../connect-unix.js'
-
 
 /**
  * Opens a WebSocket client to the app-server on the unix socket behind `canonical` (through
@@ -11,11 +10,7 @@ import {classifyConnectError, ConnectError} from '../connect-unix.js'
  * worth waiting out) or anything else (not transient: not an app-server).
  */
 export function openWebSocket(canonical: string, timeoutMs: number): Promise<WebSocket> {
-  const ws = new WebSocket(`ws+unix://${connectPathFor(canonical)}:/`, {
-    perMessageDeflate: false,
-    maxPayload: MAX_MESSAGE_BYTES,
-    handshakeTimeout: timeoutMs,
-  })
+  const ws = appServerWebSocket({socketPath: connectPathFor(canonical)}, {handshakeTimeoutMs: timeoutMs})
   return new Promise((resolve, reject) => {
     const fail = (error: ConnectError) => {
       ws.removeAllListeners()

@@ -1,7 +1,8 @@
 import {CODEXD_ENTRY} from '../../../shared/product.js'
 import {CODEX_BIN_ENV} from '../../../shared/children/child-spec.js'
 import {findOnPath} from '../../../shared/children/find-on-path.js'
-import {runCommand, tail} from '../cli.js'
+import {runCommand} from '../../../shared/harness/processes.js'
+import {tail} from '../cli.js'
 import {requireOneSupervisorOneChild, requireRunning} from '../checks.js'
 import {ScenarioFailure, type Scenario, type SmokeContext} from '../types.js'
 
@@ -28,7 +29,7 @@ export const duplicateLaunch: Scenario = {
   async run(context) {
     const before = await requireRunning(context, 'before the duplicate launch')
     const launch = rawLaunch(context, before.child.kind)
-    const run = await runCommand(launch.argv[0], launch.argv.slice(1), context.env, {timeoutMs: Math.min(context.timeoutMs, 30_000)})
+    const run = await runCommand(launch.argv[0], launch.argv.slice(1), {env: context.env, timeoutMs: Math.min(context.timeoutMs, 30_000)})
     const shown = launch.argv.slice(launch.argv[0] === process.execPath ? 1 : 0).join(' ')
     if (run.timedOut) throw new ScenarioFailure(`the duplicate launch (${shown}) did not fail: still running after ${Math.min(context.timeoutMs, 30_000)} ms`, tail(run.stderr))
     if (launch.exit === 'six' ? run.code !== 6 : run.code === 0) throw new ScenarioFailure(`the duplicate launch (${shown}) exited ${run.code ?? run.signal}, expected ${launch.exit === 'six' ? '6' : 'a failure'}`, tail(run.stderr))

@@ -12,7 +12,7 @@ const TARGETS: Record<string, {triple: string; pkg: string}> = {
 }
 
 /** npm output that means the registry could not be reached or does not have the package. */
-const REGISTRY_FAILURE =
+export const REGISTRY_FAILURE =
   /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ENETDOWN|ERR_SOCKET_TIMEOUT|E404|E50[0234])\b|npm (error|ERR!) network/
 
 const INSTALL_TIMEOUT_MS = 10 * 60_000
