@@ -43,6 +43,19 @@ describe('a --server command that cannot run', {timeout: 120_000}, () => {
   })
 })
 
+describe('a server command that daemonizes itself (forks the server and exits)', {timeout: 120_000}, () => {
+  test('exit 8, one line saying so and naming the pid it left serving; not "another process" (exit 6)', async () => {
+    const home = newHome(fixtureCommand('daemonize'))
+    const result = await runCodexd(['start'], home.env)
+    const lines = result.stderr.trim().split('\n')
+    assert.equal(lines.length, 1, result.stderr)
+    assert.equal(result.code, 8, result.stderr)
+    assert.match(lines[0]!, /^codexd: the server command daemonized itself \(forked and exited\): pid (\d+)/)
+    const pid = Number(/pid (\d+)/.exec(lines[0]!)![1])
+    assert.ok(homeProcesses(home.home).some((process) => process.pid === pid && process.cmdline.includes('serve.mjs')), 'the named pid is the server the command left behind')
+  })
+})
+
 describe('start --server X on a home that runs another server', {timeout: 120_000}, () => {
   test('exit 0 (the home runs) with one warning line naming both servers and the command that switches', async () => {
     const home = newHome(fixtureCommand('serve'))

@@ -15,6 +15,7 @@ import type {HeldLock} from '../../shared/lock/flock.js'
 import {logTail} from '../../shared/util/log-tail.js'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 import {checkServerCommand, commandCannotRun} from './server-command.js'
+import {descendsFromSupervisedChild} from '../../shared/proc/supervised-descendant.js'
 import {quoteWord} from '../shell-init/quote.js'
 
 export interface EnsureOptions {
@@ -251,7 +252,7 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
     }
     if (spawned && (current.childState === 'backoff' || current.childState === 'crash-loop')) await stopIfCommandCannotRun(paths)
     if (current.childState === 'crash-loop' || current.childState === 'unmanaged') {
-      throw childFailed(paths, current, spawned?.logFrom)
+      throw await childFailed(paths, current, spawned?.logFrom)
     }
     if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`, spawned?.logFrom)
     await sleep(pause)
@@ -275,11 +276,26 @@ async function stopIfCommandCannotRun(paths: HomePaths): Promise<void> {
   throw new CodexdError('server-command-unusable', `--server ${server === undefined ? 'command' : quoteServer(server)} cannot run (exit ${exit.code}, ${exit.reason}): fix the command (or PATH); the supervisor was stopped, nothing is left running`, ExitCode.ChildFailed)
 }
 
-function childFailed(paths: HomePaths, answer: PingAnswer, logFrom?: number): CodexdError {
+async function childFailed(paths: HomePaths, answer: PingAnswer, logFrom?: number): Promise<CodexdError> {
   if (answer.childState === 'unmanaged') {
+    const daemonized = await daemonizedListener(paths)
+    if (daemonized !== undefined) {
+      return new CodexdError('server-daemonized', `the server command daemonized itself (forked and exited): pid ${daemonized}, which it started, serves ${paths.appServerSocket} outside codexd's supervision; run it in the foreground (drop its daemon or fork option), then stop pid ${daemonized} and run codexd start`, ExitCode.ChildFailed)
+    }
     return new CodexdError('unmanaged-listener', `another process serves the app-server socket at ${paths.appServerSocket}${answer.detail ? ` (${answer.detail})` : ''}: stop it, then run codexd start`, ExitCode.AlreadyInUse)
   }
   return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`, logFrom)
+}
+
+/**
+ * The pid of the listener that keeps the supervisor `unmanaged` when it is a descendant of a
+ * child the supervisor spawned (its environment says so) rather than another process: the
+ * child forked the server and exited, which a supervisor cannot supervise.
+ */
+async function daemonizedListener(paths: HomePaths): Promise<number | undefined> {
+  const report = (await controlRequest(paths, {type: 'status'}).catch(() => undefined)) as Pick<StatusReport, 'unmanagedListener'> | undefined
+  const pid = report?.unmanagedListener?.pid
+  return pid !== null && pid !== undefined && descendsFromSupervisedChild(pid, paths.appServerSocket) ? pid : undefined
 }
 
 /** How many log lines a failed start quotes after its cause. */
