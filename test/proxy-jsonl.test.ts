@@ -101,7 +101,8 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
   test('the built-in server stopped and started again: the proxy waits, replays initialize, and the new server answers', async () => {
     const home = newHome()
     const firstServer = await startBuiltin(home.env, home.paths.appServerSocket)
-    const proxy = spawnProxy(['--jsonl'], home.env)
+    // --sock: waited for although no supervisor runs (without it the proxy fails at once).
+    const proxy = spawnProxy(['--jsonl', '--sock', home.paths.appServerSocket], home.env)
     const stderr = collect(proxy.stderr)
     const client = new JsonlClient(proxy)
     await client.initialize()
@@ -120,7 +121,7 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
     assert.equal((await exitOf(proxy)).code, 0, stderr.text())
   })
 
-  test('a server that does not come back within --wait-timeout: in-flight requests get -32099, then exit 10 naming the socket and the supervisor log', async () => {
+  test('a server that does not come back within --wait-timeout: in-flight requests get -32099, then exit 10 naming the socket (of no home: no supervisor log, no --autostart)', async () => {
     const home = newHome()
     const socket = join(home.home, 'scripted.sock')
     const server = await startScriptedServer(socket)
@@ -135,7 +136,8 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
     assert.equal((await exitOf(proxy)).code, 10)
     const last = stderr.text().trim().split('\n').at(-1)!
     assert.match(last, /^codexd: no app-server answered at .* within 1\.5 s/)
-    assert.ok(last.includes(socket) && last.includes(home.paths.supervisorLog), last)
+    assert.ok(last.includes(socket), last)
+    assert.ok(!last.includes(home.paths.supervisorLog) && !last.includes('--autostart'), last)
   })
 
   test('input ended with a request in flight, then the server goes away: the request gets -32099 and the proxy exits 10', () =>
@@ -149,7 +151,7 @@ describe('codexd proxy --jsonl', {timeout: 120_000}, () => {
       const exit = await exitOf(proxy)
       assert.equal(exit.code, 10)
       assert.match(stderr.text(), /went away before answering 1 request\(s\).*server side ended/)
-      assert.ok(stderr.text().includes(home.paths.supervisorLog))
+      assert.ok(!stderr.text().includes(home.paths.supervisorLog), 'a socket of no home: CODEX_HOME\'s log is not its log')
       assert.equal(server.connections.length, 1, 'nothing left to send: no reconnect')
     }))
 })

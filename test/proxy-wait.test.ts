@@ -14,7 +14,9 @@ const newHome = homesForFile('codexd-proxy-wait-')
 describe('codexd proxy waits for the server', {timeout: 120_000}, () => {
   test('an absent socket is waited for, with progress on stderr, until the server appears', async () => {
     const home = newHome()
-    const proxy = spawnProxy(['--jsonl'], home.env)
+    // --sock: a socket named explicitly is waited for even though no supervisor runs (without it,
+    // the proxy fails at once: test/robust-proxy.test.ts).
+    const proxy = spawnProxy(['--jsonl', '--sock', home.paths.appServerSocket], home.env)
     const stderr = collect(proxy.stderr)
     const client = new JsonlClient(proxy)
     await waitFor(() => stderr.text().includes(`waiting for the app-server at ${home.paths.appServerSocket} (${home.paths.appServerSocket} does not exist)`), {timeoutMs: 20_000, what: 'the progress line'})
@@ -41,7 +43,7 @@ describe('codexd proxy waits for the server', {timeout: 120_000}, () => {
     await exitOf(holder)
     assert.equal((await probeSocket(socket)).kind, 'refused')
 
-    const proxy = spawnProxy([], home.env)
+    const proxy = spawnProxy(['--sock', socket], home.env)
     const stderr = collect(proxy.stderr)
     await waitFor(() => stderr.text().includes('refuses connections'), {timeoutMs: 20_000, what: 'the progress line about a refusing socket'})
     // The client sends its WebSocket upgrade while the proxy is still waiting: it is delivered later.
@@ -55,7 +57,7 @@ describe('codexd proxy waits for the server', {timeout: 120_000}, () => {
 
   test('gives up after --wait-timeout with exit 10 and one line naming the socket and the supervisor log', async () => {
     const home = newHome()
-    const proxy = spawnProxy(['--wait-timeout', '1500'], home.env)
+    const proxy = spawnProxy(['--sock', home.paths.appServerSocket, '--wait-timeout', '1500'], home.env)
     const stderr = collect(proxy.stderr)
     const exit = await exitOf(proxy)
     assert.equal(exit.code, 10)

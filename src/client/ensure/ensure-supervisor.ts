@@ -1,5 +1,5 @@
 import type {ChildProcess} from 'node:child_process'
-import {closeSync, openSync, statfsSync} from 'node:fs'
+import {closeSync, openSync, statfsSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../../shared/children/child-spec.js'
 import {CODEXD_ENTRY} from '../../shared/product.js'
@@ -14,6 +14,10 @@ import {faultPoint} from '../../shared/testing/fault-points.js'
 import type {HeldLock} from '../../shared/lock/flock.js'
 import {logTail} from '../../shared/util/log-tail.js'
 import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
+import type {StatusReport} from '../../shared/protocol/status-report.js'
+import {checkServerCommand, commandCannotRun} from './server-command.js'
+import {descendsFromSupervisedChild} from '../../shared/proc/supervised-descendant.js'
+import {quoteWord} from '../shell-init/quote.js'
 
 export interface EnsureOptions {
   /** Which app-server a newly started supervisor runs (auto|builtin|codex|<command>); default: $CODEXD_SERVER, else auto. */
@@ -22,6 +26,8 @@ export interface EnsureOptions {
   timeoutMs?: number
   /** Progress lines for a human (callers print them on a TTY only). */
   onProgress?: (message: string) => void
+  /** A line a human must see whatever the terminal (default: `codexd: warning: ...` on stderr). */
+  onWarning?: (message: string) => void
 }
 
 export interface EnsureResult {
@@ -40,7 +46,13 @@ export interface EnsureResult {
  * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
  */
 export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
-  serverChoice(options.server) // a usage error (an empty --server) before anything is spawned
+  const result = await ensure(paths, options)
+  if (result.alreadyRunning && options.server !== undefined) await warnIfOtherServer(paths, serverChoice(options.server), options.onWarning ?? warnOnStderr)
+  return result
+}
+
+async function ensure(paths: HomePaths, options: EnsureOptions): Promise<EnsureResult> {
+  const choice = serverChoice(options.server) // a usage error (an empty --server) before anything is spawned
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
   const progress = options.onProgress ?? (() => {})
   const first = await ping(paths)
@@ -51,6 +63,7 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   if ('answer' in taken) return {alreadyRunning: true, supervisorPid: await untilServing(paths, taken.answer, deadline, progress), appServerSocket: paths.appServerSocket}
   let answer: PingAnswer
   let supervisor: ChildProcess
+  let spawned: {logFrom: number; process?: ChildProcess} | undefined
   try {
     await faultPoint('ensure-after-lock')
     const second = await ping(paths)
@@ -59,16 +72,48 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
       return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
     }
     preflightHomePaths(paths)
+    checkServerCommand(choice)
     progress(`starting the codexd supervisor for ${paths.home}`)
+    spawned = {logFrom: logSize(paths.supervisorLog)}
     supervisor = await spawnSupervisor(paths, options.server)
-    answer = await untilAnswers(paths, supervisor, deadline)
+    spawned.process = supervisor
+    answer = await untilAnswers(paths, supervisor, deadline, spawned.logFrom)
   } finally {
     // Once the supervisor answers, every later caller finds it by ping: the lock has done its job,
     // and holding it while the app-server starts would only queue the other callers behind it.
     taken.lock.release()
   }
   progress('waiting for the app-server to answer initialize')
-  return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, supervisor), appServerSocket: paths.appServerSocket}
+  return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, {process: supervisor, logFrom: spawned.logFrom}), appServerSocket: paths.appServerSocket}
+}
+
+/**
+ * `start --server X` (or `proxy --autostart --server X`) found a supervisor running another
+ * server: the flag applies only when a supervisor starts, so say so (the home runs, as asked;
+ * like systemctl, a start of a running unit changes nothing) and name the command that switches.
+ */
+async function warnIfOtherServer(paths: HomePaths, asked: string, warn: (message: string) => void): Promise<void> {
+  const report = (await controlRequest(paths, {type: 'status'}).catch(() => undefined)) as Pick<StatusReport, 'supervisor'> | undefined
+  const running = report?.supervisor?.server
+  if (running === undefined || running === asked) return
+  warn(`the supervisor for ${paths.home} already runs --server ${quoteServer(running)}, not ${quoteServer(asked)}: --server applies when the supervisor starts; to switch, run codexd restart --server ${quoteServer(asked)}`)
+}
+
+function quoteServer(server: string): string {
+  return /^[\w./:-]+$/.test(server) ? server : quoteWord('bash', server)
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`codexd: warning: ${message}\n`)
+}
+
+/** The log's size now: a failure message shows only what the supervisor started now wrote past it. */
+function logSize(path: string): number {
+  try {
+    return statSync(path).size
+  } catch {
+    return 0
+  }
 }
 
 /**
@@ -136,9 +181,17 @@ async function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
 
 /**
  * V8 flags for the long-lived supervisor, which mostly waits: no optimizing JIT and a small young
- * generation. Measured idle VmRSS 66 MB -> 55 MB, flat over 300 status requests (docs/benchmarks.md).
+ * generation. Measured idle VmRSS 59.8 MB -> 53.7 MB on Node 20 (--lite-mode alone: 6 MB), flat
+ * over 100 status requests (docs/benchmarks.md, docs/reliability.md).
+ *
+ * Node 20 and 22 enable WebAssembly, which --lite-mode (jitless) cannot run, so V8 printed
+ * "Warning: disabling flag --expose_wasm due to conflicting flags" at the top of every supervisor
+ * log. Turning WebAssembly off first silences exactly that warning (lite mode disables it anyway);
+ * Node 24 neither warns nor accepts the flag.
  */
-const SUPERVISOR_NODE_FLAGS = ['--lite-mode', '--max-semi-space-size=1']
+export function supervisorNodeFlags(nodeMajor = Number(process.versions.node.split('.')[0])): string[] {
+  return [...(nodeMajor < 24 ? ['--no-expose-wasm'] : []), '--lite-mode', '--max-semi-space-size=1']
+}
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
 async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
@@ -146,7 +199,7 @@ async function spawnSupervisor(paths: HomePaths, server: string | undefined): Pr
   const {spawn} = await import('node:child_process')
   const log = openSync(paths.supervisorLog, 'a', 0o600)
   try {
-    const args = [...SUPERVISOR_NODE_FLAGS, CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
+    const args = [...supervisorNodeFlags(), CODEXD_ENTRY, 'run', '--daemon', ...(server === undefined ? [] : ['--server', server])]
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],
@@ -161,7 +214,7 @@ async function spawnSupervisor(paths: HomePaths, server: string | undefined): Pr
 }
 
 /** Polls `ping` until the supervisor answers, failing with its log tail if it exits first. */
-async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline: number): Promise<PingAnswer> {
+async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline: number, logFrom: number): Promise<PingAnswer> {
   let exited: string | undefined
   supervisor.once('exit', (code, signal) => {
     // Exit 6: a supervisor started another way (`codexd run` by hand) holds the instance lock; it will answer.
@@ -170,8 +223,8 @@ async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline
   for (let pause = 10; ; pause = Math.min(pause * 2, 100)) {
     const answer = await ping(paths, supervisor)
     if (answer) return answer
-    if (exited) throw supervisorFailed(paths, `the codexd supervisor ${exited} before it answered`)
-    if (Date.now() > deadline) throw supervisorFailed(paths, `the codexd supervisor (pid ${supervisor.pid}) did not answer on ${paths.supervisorSocket} in time`)
+    if (exited) throw supervisorFailed(paths, `the codexd supervisor ${exited} before it answered`, logFrom)
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the codexd supervisor (pid ${supervisor.pid}) did not answer on ${paths.supervisorSocket} in time`, logFrom)
     await sleep(pause)
   }
 }
@@ -181,7 +234,8 @@ async function untilAnswers(paths: HomePaths, supervisor: ChildProcess, deadline
  * asking an already running supervisor to `start` once when its child is stopped, crash-looping or
  * unmanaged. Resolves with the supervisor pid.
  */
-async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, supervisor?: ChildProcess): Promise<number> {
+async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, spawned?: {process: ChildProcess; logFrom: number}): Promise<number> {
+  const supervisor = spawned?.process
   let current = answer
   // A supervisor we just spawned already tried: its crash-loop is the answer, not a reason to retry.
   let askedToStart = supervisor !== undefined
@@ -194,30 +248,72 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
       current = await controlRequest(paths, {type: 'start', wait: true}, remaining)
       continue
     }
+    if (spawned && (current.childState === 'backoff' || current.childState === 'crash-loop')) await stopIfCommandCannotRun(paths)
     if (current.childState === 'crash-loop' || current.childState === 'unmanaged') {
-      throw await childFailed(paths, current)
+      throw await childFailed(paths, current, spawned?.logFrom)
     }
-    if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`)
+    if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`, spawned?.logFrom)
     await sleep(pause)
     const next = await ping(paths, supervisor)
-    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`)
+    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`, spawned?.logFrom)
     current = next
   }
 }
 
-async function childFailed(paths: HomePaths, answer: PingAnswer): Promise<CodexdError> {
+/**
+ * The supervisor this call started saw its child exit with the shell's "cannot run" code (127 not
+ * found, 126 not executable): retrying cannot help, so stop that supervisor and fail in one line
+ * naming the command; nothing is left running.
+ */
+async function stopIfCommandCannotRun(paths: HomePaths): Promise<void> {
+  const report = (await controlRequest(paths, {type: 'status'}).catch(() => undefined)) as Pick<StatusReport, 'lastExit' | 'child' | 'supervisor'> | undefined
+  const exit = report?.lastExit
+  if (!exit || report.child?.kind !== 'command' || !commandCannotRun(exit.code)) return
+  await controlRequest(paths, {type: 'stop'}).catch(() => undefined)
+  const server = report.supervisor?.server
+  throw new CodexdError('server-command-unusable', `--server ${server === undefined ? 'command' : quoteServer(server)} cannot run (exit ${exit.code}, ${exit.reason}): fix the command (or PATH); the supervisor was stopped, nothing is left running`, ExitCode.ChildFailed)
+}
+
+async function childFailed(paths: HomePaths, answer: PingAnswer, logFrom?: number): Promise<CodexdError> {
   if (answer.childState === 'unmanaged') {
-    // codex-daemon (issue 10): name the owner and what to run, in one line.
+    const daemonized = await daemonizedListener(paths)
+    if (daemonized !== undefined) {
+      return new CodexdError('server-daemonized', `the server command daemonized itself (forked and exited): pid ${daemonized}, which it started, serves ${paths.appServerSocket} outside codexd's supervision; run it in the foreground (drop its daemon or fork option), then stop pid ${daemonized} and run codexd start`, ExitCode.ChildFailed)
+    }
+    // Name the owner (codex's managed daemon, a server started by hand, ...) and what to run, in one line.
     const {unmanagedListenerError} = await import('../../shared/owner/unmanaged-error.js')
     return unmanagedListenerError(paths, answer.detail)
   }
-  return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`)
+  return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`, logFrom)
 }
 
-function supervisorFailed(paths: HomePaths, what: string): CodexdError {
-  const tail = logTail(paths.supervisorLog, 8)
-  const shown = tail === '' ? '' : `; last log lines: ${tail.split('\n').join(' | ')}`
-  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${shown}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
+/**
+ * The pid of the listener that keeps the supervisor `unmanaged` when it is a descendant of a
+ * child the supervisor spawned (its environment says so) rather than another process: the
+ * child forked the server and exited, which a supervisor cannot supervise.
+ */
+async function daemonizedListener(paths: HomePaths): Promise<number | undefined> {
+  const report = (await controlRequest(paths, {type: 'status'}).catch(() => undefined)) as Pick<StatusReport, 'unmanagedListener'> | undefined
+  const pid = report?.unmanagedListener?.pid
+  return pid !== null && pid !== undefined && descendsFromSupervisedChild(pid, paths.appServerSocket) ? pid : undefined
+}
+
+/** How many log lines a failed start quotes after its cause. */
+const QUOTED_LOG_LINES = 3
+
+/**
+ * A failed start: the cause first, then the log to read, then at most a few of its last lines,
+ * only from the supervisor this call started (past `logFrom`) when it started one, so a previous
+ * run's lines are never quoted as this one's.
+ */
+function supervisorFailed(paths: HomePaths, what: string, logFrom?: number): CodexdError {
+  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${logLines(paths, logFrom)}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
+}
+
+/** `; its last log lines: a | b | c` (of this run when `logFrom` is known), or ''. */
+function logLines(paths: HomePaths, logFrom: number | undefined): string {
+  const tail = logTail(paths.supervisorLog, QUOTED_LOG_LINES, 16 * 1024, logFrom)
+  return tail === '' ? '' : `; last log lines${logFrom === undefined ? '' : ' of this run'}: ${tail.split('\n').join(' | ')}`
 }
 
 /** Below this many free bytes, a failed start names the full disk (its log may have no room to say so). */

@@ -17,9 +17,10 @@ export const DRAIN_GRACE_MS = 5000
  *
  * End of input from the client half-closes the socket (the server sees EOF and closes, and what
  * it still sends is delivered); the end of the server's side resolves at once. Resolves with
- * which side ended; the caller flushes `output` and picks the exit code.
+ * which side ended; the caller flushes `output` and picks the exit code. `onFirstInput` sees the
+ * client's first chunk (it is forwarded unchanged whatever it holds).
  */
-export function bridgeBytes(socket: Socket, input: Readable, output: Writable, drainGraceMs = DRAIN_GRACE_MS): Promise<BridgeEnd> {
+export function bridgeBytes(socket: Socket, input: Readable, output: Writable, drainGraceMs = DRAIN_GRACE_MS, onFirstInput?: (chunk: Buffer) => void): Promise<BridgeEnd> {
   // Who sent the first WebSocket close frame says who ended a connection the server then closes.
   const clientWatch = new CloseFrameWatch()
   const serverWatch = new CloseFrameWatch()
@@ -47,7 +48,10 @@ export function bridgeBytes(socket: Socket, input: Readable, output: Writable, d
       resolve(end)
     }
 
+    let firstInput = onFirstInput
     function fromClient(chunk: Buffer): void {
+      firstInput?.(chunk)
+      firstInput = undefined
       if (clientWatch.watching) clientWatch.feed(chunk)
       if (!socket.write(chunk)) input.pause()
     }

@@ -2,10 +2,13 @@ import {resolve} from 'node:path'
 import type {Writable} from 'node:stream'
 import {CodexdError, usageError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome, type HomePaths} from '../../shared/home/codex-home.js'
 import {autostart} from './autostart.js'
 import {bridgeBytes} from './byte-bridge.js'
 import {connectUnix} from './connect-unix.js'
+import {JSONL_HINT, looksLikeJson} from './json-input-hint.js'
+import {requireSupervisor} from './require-supervisor.js'
+import {seeLog, socketOwner} from './socket-owner.js'
 import {waitForServer} from './wait-for-server.js'
 
 export interface ProxyOptions {
@@ -36,14 +39,15 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     throw usageError(`--autostart starts the supervisor of ${paths.home}, which serves ${paths.appServerSocket}, not ${socket}: drop --sock, or drop --autostart`)
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`)
+  const owner = socketOwner(socket, paths, {sockGiven: options.sock !== undefined})
   const wait = {
     socket,
-    supervisorLog: paths.supervisorLog,
+    owner,
     waitTimeoutMs: options.waitTimeoutMs,
     progress,
-    onUnreachable: options.autostart ? (remainingMs: number) => autostart(paths, {server: options.server, remainingMs, progress}) : undefined,
+    onUnreachable: onUnreachable(options, paths, progress),
   }
-  const serverEnded = (what: string) => new CodexdError('proxy-server-ended', `${what}: see the supervisor log ${paths.supervisorLog} (codexd logs)`, ExitCode.ProxyFailed)
+  const serverEnded = (what: string) => new CodexdError('proxy-server-ended', `${what}${seeLog(owner, ': ')}`, ExitCode.ProxyFailed)
 
   try {
     if (options.jsonl) {
@@ -60,12 +64,25 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
       return
     }
     const connection = await waitForServer(() => connectUnix(socket, ATTEMPT_TIMEOUT_MS), wait)
-    const end = await bridgeBytes(connection, process.stdin, process.stdout)
+    const end = await bridgeBytes(connection, process.stdin, process.stdout, undefined, (chunk) => {
+      if (looksLikeJson(chunk)) progress(JSONL_HINT)
+    })
     if (end.side === 'server') throw serverEnded(`the app-server at ${socket} ${end.how === 'error' ? `broke the connection (${end.detail})` : 'closed the connection'} (server side ended)`)
   } finally {
     // Whatever the outcome, the client gets every byte and answer written so far before exit.
     await flushed(process.stdout)
   }
+}
+
+/**
+ * What the wait does when the socket first fails to answer: --autostart runs the ensure path;
+ * CODEX_HOME's own socket (no --sock) is waited for only while a supervisor runs or is starting,
+ * else the proxy fails at once saying how to start one. A socket named by --sock is waited for.
+ */
+function onUnreachable(options: ProxyOptions, paths: HomePaths, progress: (line: string) => void): ((remainingMs: number) => Promise<void>) | undefined {
+  if (options.autostart) return (remainingMs) => autostart(paths, {server: options.server, remainingMs, progress})
+  if (options.sock === undefined) return () => requireSupervisor(paths)
+  return undefined
 }
 
 /** Resolves once everything written to `stream` has been handed to the OS (or it failed). */

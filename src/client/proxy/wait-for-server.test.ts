@@ -5,7 +5,7 @@ import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {ConnectError} from './connect-unix.js'
 import {waitForServer, type WaitOptions} from './wait-for-server.js'
 
-const base: WaitOptions = {socket: '/run/x/app.sock', supervisorLog: '/home/u/.codex/codexd/supervisor.log', waitTimeoutMs: 5000, progress: () => {}}
+const base: WaitOptions = {socket: '/run/x/app.sock', owner: {supervisorLog: '/home/u/.codex/codexd/supervisor.log', fix: 'start it with codexd start'}, waitTimeoutMs: 5000, progress: () => {}}
 
 /** An attempt that fails with `failures` in turn, then succeeds; counts its calls. */
 function scripted(failures: ConnectError[]) {
@@ -47,7 +47,7 @@ describe('waitForServer', () => {
       assert.equal(error.code, 'proxy-unreachable')
       assert.equal(error.exitCode, ExitCode.ProxyFailed)
       assert.match(error.message, /^no app-server answered at \/run\/x\/app\.sock within 0\.3 s \(\/run\/x\/app\.sock does not exist\)/)
-      assert.ok(error.message.includes(base.supervisorLog))
+      assert.ok(error.message.includes(base.owner.supervisorLog!))
       return true
     })
     assert.match(lines[0]!, /^codexd proxy: waiting for the app-server at \/run\/x\/app\.sock/)

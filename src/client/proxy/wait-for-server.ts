@@ -2,12 +2,13 @@ import pRetry, {AbortError} from 'p-retry'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {ConnectError, isTransient} from './connect-unix.js'
+import {seeLog, type SocketOwner} from './socket-owner.js'
 
 export interface WaitOptions {
   /** The canonical app-server socket (named in messages). */
   readonly socket: string
-  /** The supervisor log, named in the give-up message. */
-  readonly supervisorLog: string
+  /** Whose socket it is: the supervisor log and the fix named in the give-up message. */
+  readonly owner: SocketOwner
   /** How long to keep retrying a socket that is absent or refusing; 0 means one attempt. */
   readonly waitTimeoutMs: number
   /** A line for a human on stderr. */
@@ -28,7 +29,7 @@ const BACKOFF = {minTimeout: 50, factor: 2, maxTimeout: 1000, randomize: true} a
  * Calls `attempt` until it succeeds, retrying with backoff (p-retry) while it fails with a
  * transient ConnectError (socket absent, refusing, not accepting), up to `waitTimeoutMs`. Prints
  * progress after about a second, then every 5 s. Gives up with a ProxyFailed error that names
- * the socket and the supervisor log; a non-transient failure ends the wait at once.
+ * the socket, the fix and the supervisor log of its home; a non-transient failure ends the wait at once.
  */
 export async function waitForServer<T>(attempt: () => Promise<T>, options: WaitOptions): Promise<T> {
   const started = Date.now()
@@ -65,10 +66,10 @@ export async function waitForServer<T>(attempt: () => Promise<T>, options: WaitO
   } catch (error) {
     if (error instanceof CodexdError) throw error
     if (error instanceof ConnectError && isTransient(error)) {
-      throw new CodexdError('proxy-unreachable', `no app-server answered at ${options.socket} within ${formatSeconds(options.waitTimeoutMs)} (${error.message}): start it with codexd start (or pass --autostart), and see the supervisor log ${options.supervisorLog} (codexd logs)`, ExitCode.ProxyFailed, {cause: error})
+      throw new CodexdError('proxy-unreachable', `no app-server answered at ${options.socket} within ${formatSeconds(options.waitTimeoutMs)} (${error.message}): ${options.owner.fix}${seeLog(options.owner, ', and ')}`, ExitCode.ProxyFailed, {cause: error})
     }
     const detail = error instanceof Error ? error.message : String(error)
-    throw new CodexdError('proxy-connect-failed', `cannot connect to the app-server at ${options.socket}: ${detail}; check the path and its permissions, and see the supervisor log ${options.supervisorLog}`, ExitCode.ProxyFailed, {cause: error})
+    throw new CodexdError('proxy-connect-failed', `cannot connect to the app-server at ${options.socket}: ${detail}; check the path and its permissions${seeLog(options.owner, ', and ')}`, ExitCode.ProxyFailed, {cause: error})
   } finally {
     for (const timer of timers) clearTimeout(timer)
   }

@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process'
 import type {ChildSpec} from '../../shared/children/child-spec.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import type {RotatingLog} from './logger.js'
+import {ChildOutputLines} from './child-output.js'
 import {groupAlive, signalGroup, startTicks} from '../../shared/proc/processes.js'
 import {pollUntil as until} from '../../shared/util/wait.js'
 import {terminateGroup, type TerminateStep} from '../../shared/proc/terminate-group.js'
@@ -50,16 +51,15 @@ export function spawnChild(spec: ChildSpec, paths: HomePaths, log: RotatingLog):
   let sawInUse = false
   let spawnError: string | undefined
   for (const stream of [child.stdout, child.stderr]) {
-    let pending = ''
+    // Partial lines are held up to a cap: a child writing without newlines cannot grow our memory.
+    const lines = new ChildOutputLines((complete) => log.write(complete.map((line) => `${new Date().toISOString()} [child ${pid}] ${line}\n`).join('')))
     stream?.setEncoding('utf8').on('data', (chunk: string) => {
-      tail = (tail + chunk).slice(-TAIL_BYTES)
+      // Only the end of a chunk can matter for the tail: never concatenate more than that.
+      tail = (tail + chunk.slice(-TAIL_BYTES)).slice(-TAIL_BYTES)
       if (ALREADY_IN_USE.test(tail)) sawInUse = true
-      pending += chunk
-      const end = pending.lastIndexOf('\n')
-      if (end < 0) return
-      log.write(pending.slice(0, end + 1).split('\n').slice(0, -1).map((line) => `${new Date().toISOString()} [child ${pid}] ${line}\n`).join(''))
-      pending = pending.slice(end + 1)
+      lines.push(chunk)
     })
+    stream?.once('end', () => lines.flush())
   }
   let done = false
   const exited = new Promise<ChildExit>((resolve) => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {RotatingLog} from './logger.js'
 
-describe('RotatingLog', () => {
+describe('RotatingLog', {timeout: 30_000}, () => {
   const dir = mkdtempSync(join(tmpdir(), 'codexd-log-'))
   after(() => rmSync(dir, {recursive: true, force: true}))
 
@@ -31,5 +31,31 @@ describe('RotatingLog', () => {
     log.close()
     assert.ok(statSync(path).size <= 500)
     assert.equal(existsSync(`${path}.1`), false)
+  })
+
+  it('a deleted log file is reopened: later lines land in a new file at the path', () => {
+    const path = join(dir, 'deleted.log')
+    const log = new RotatingLog(path, 1_000_000, 1, undefined, 0)
+    log.line('before')
+    unlinkSync(path)
+    log.line('after')
+    log.close()
+    assert.match(readFileSync(path, 'utf8'), /after/)
+  })
+
+  it('a deleted directory makes rotation fail without throwing; the log resumes once the directory is back', () => {
+    const logDir = join(dir, 'codexd')
+    mkdirSync(logDir)
+    const path = join(logDir, 'supervisor.log')
+    const log = new RotatingLog(path, 200, 2, undefined, 0)
+    log.line('x'.repeat(150))
+    rmSync(logDir, {recursive: true})
+    // Past maxBytes: a rotation with no directory to rename in or reopen.
+    for (let i = 0; i < 5; i++) assert.doesNotThrow(() => log.line(`lost ${i} ${'y'.repeat(100)}`))
+    assert.equal(existsSync(logDir), false, 'the log never re-creates its directory')
+    mkdirSync(logDir)
+    log.line('resumed')
+    log.close()
+    assert.match(readFileSync(path, 'utf8'), /resumed/)
   })
 })

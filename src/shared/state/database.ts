@@ -1,9 +1,9 @@
 import {existsSync, renameSync} from 'node:fs'
-import {dirname} from 'node:path'
 import sqlite3 from 'sqlite3'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 import {faultPoint} from '../testing/fault-points.js'
+import {isCorruption, sqliteError} from './sqlite-errors.js'
 
 /** A versioned schema step; applied once, in its own transaction, in ascending order. */
 export interface Migration {
@@ -111,7 +111,7 @@ export class StateDatabase {
     const path = this.path
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function (this: sqlite3.RunResult, error: Error | null) {
-        if (error) reject(diskFull(path, error))
+        if (error) reject(sqliteError(path, error))
         else resolve({lastID: this.lastID, changes: this.changes})
       })
     })
@@ -119,19 +119,19 @@ export class StateDatabase {
 
   get<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
-      this.db.get(sql, params, (error, row) => (error ? reject(diskFull(this.path, error)) : resolve(row as T | undefined)))
+      this.db.get(sql, params, (error, row) => (error ? reject(sqliteError(this.path, error)) : resolve(row as T | undefined)))
     })
   }
 
   all<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.db.all(sql, params, (error, rows) => (error ? reject(diskFull(this.path, error)) : resolve(rows as T[])))
+      this.db.all(sql, params, (error, rows) => (error ? reject(sqliteError(this.path, error)) : resolve(rows as T[])))
     })
   }
 
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.db.exec(sql, (error) => (error ? reject(diskFull(this.path, error)) : resolve()))
+      this.db.exec(sql, (error) => (error ? reject(sqliteError(this.path, error)) : resolve()))
     })
   }
 
@@ -140,20 +140,6 @@ export class StateDatabase {
       this.db.close((error) => (error ? reject(error) : resolve()))
     })
   }
-}
-
-/**
- * A full disk as codexd's one-line state error (exit 9) naming the file and the fix; any other
- * error unchanged (corruption is recognized by its SQLite code, and handled where it is opened).
- */
-function diskFull(path: string, error: Error): Error {
-  if ((error as {code?: string}).code !== 'SQLITE_FULL') return error
-  return new CodexdError('state-disk-full', `cannot write state database ${path}: the disk is full (SQLITE_FULL): free space on the filesystem that holds ${dirname(path)}`, ExitCode.StateError, {cause: error})
-}
-
-function isCorruption(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as {code?: string}).code : undefined
-  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB'
 }
 
 /** Renames a corrupt database (and its WAL/SHM companions) to `<path>.corrupt-<timestamp>`. */
@@ -172,7 +158,8 @@ function corruptError(path: string, error: unknown): CodexdError {
 }
 
 function stateError(path: string, error: unknown): CodexdError {
-  if (error instanceof CodexdError) return error
+  const mapped = sqliteError(path, error)
+  if (mapped instanceof CodexdError) return mapped
   const message = error instanceof Error ? error.message : String(error)
   return new CodexdError('state', `state database ${path} failed: ${message}; check the file's permissions and free disk space`, ExitCode.StateError, {cause: error})
 }
