@@ -17,6 +17,10 @@ export interface SupervisorConfig {
   readonly readyTimeoutMs: number
   /** Period of the app-server socket probe. */
   readonly probeIntervalMs: number
+  /** How long one probe (connect and an initialize round trip) may take before it counts as failed. */
+  readonly probeTimeoutMs: number
+  /** This many failed probes in a row make a running child `unresponsive`: it is restarted. */
+  readonly probeFailures: number
   /** SIGTERM-to-SIGKILL grace for the child's process group. */
   readonly stopGraceMs: number
   /** Wait for app-server-startup.lock when codexd holds it for a lock-unaware child. */
@@ -35,6 +39,8 @@ const VARIABLES: Record<keyof SupervisorConfig, [string, number]> = {
   crashLoopWindowMs: ['CODEXD_CRASH_LOOP_WINDOW_MS', 60_000],
   readyTimeoutMs: ['CODEXD_READY_TIMEOUT_MS', 60_000],
   probeIntervalMs: ['CODEXD_PROBE_INTERVAL_MS', 5000],
+  probeTimeoutMs: ['CODEXD_PROBE_TIMEOUT_MS', 5000],
+  probeFailures: ['CODEXD_PROBE_FAILURES', 3],
   stopGraceMs: ['CODEXD_STOP_GRACE_MS', 5000],
   startupLockTimeoutMs: ['CODEXD_STARTUP_LOCK_TIMEOUT_MS', 30_000],
   logMaxBytes: ['CODEXD_LOG_MAX_BYTES', 5 * 1024 * 1024],

@@ -12,7 +12,7 @@ import {holdStartupWindow, removeStaleAppServerSocket} from '../../shared/startu
 import type {RotatingLog} from './logger.js'
 import {inodeOf as socketInode} from '../../shared/util/inode.js'
 import {listenerPids, processGroupOf} from '../../shared/proc/processes.js'
-import {waitUntilReady} from './readiness.js'
+import {initializeRoundTrip, waitUntilReady} from './readiness.js'
 import {wasStable} from './restart-policy.js'
 import {INITIAL_MACHINE, isSettled, isShuttingDown, stateDetail, transition, type ExitOutcome, type Machine, type SupervisorEvent, type SupervisorState} from './state-machine.js'
 import type {EventKind, SupervisorStore} from '../../shared/supervisor-state/store.js'
@@ -32,6 +32,10 @@ interface Attempt {
   socketIno?: number
   /** Why it did not count as started, when it did not answer initialize in time. */
   notReady?: string
+  /** Periodic probes failed in a row since its last answer. */
+  failedProbes: number
+  /** Why it was ended as unresponsive (K failed probes in a row). */
+  unresponsive?: string
 }
 
 /**
@@ -176,16 +180,41 @@ export class Supervisor {
       await this.onSocketRemoved(`probe: the app-server socket is ${probe.kind}`)
       return
     }
-    if (probe.kind !== 'live') return
     // The socket file is no longer the one our child bound (same path, new inode): whoever bound
     // it answers there now, even while our child still listens on its unlinked socket.
-    const replaced = attempt.socketIno !== undefined && socketInode(this.paths.appServerSocket) !== attempt.socketIno
-    const owner = replaced ? (this.listenerPid(child) ?? null) : this.foreignOwner(child)
-    if (owner === undefined) return
+    const replaced = probe.kind === 'live' && attempt.socketIno !== undefined && socketInode(this.paths.appServerSocket) !== attempt.socketIno
+    const owner = probe.kind !== 'live' ? undefined : replaced ? (this.listenerPid(child) ?? null) : this.foreignOwner(child)
+    if (owner === undefined) {
+      await this.checkAnswers(attempt, probe.kind === 'live' ? undefined : `connecting to ${this.paths.appServerSocket} timed out`)
+      return
+    }
     const note = `${owner === null ? 'a process codexd cannot identify' : `pid ${owner}`} (not our child ${child.pid}) answers on ${this.paths.appServerSocket}`
     await this.dispatch({type: 'foreign-listener', at: Date.now(), owner: {pid: owner, note}, withChild: true})
     await this.event('unmanaged-listener', `${note}; stopping our child and not competing`, attempt.spawnId)
     await child.kill()
+  }
+
+  /**
+   * Liveness means answering: an accepting socket is not enough (a stopped or deadlocked child
+   * keeps accepting). One bounded initialize round trip per probe; `probeFailures` failures in a
+   * row make the child `unresponsive`, and it is ended (SIGTERM, SIGKILL after the grace) and
+   * started again. A busy child that answers within `probeTimeoutMs` is never touched.
+   */
+  private async checkAnswers(attempt: Attempt, connectFailure: string | undefined): Promise<void> {
+    const failure = connectFailure ?? (await initializeRoundTrip(this.paths.appServerSocket, this.config.probeTimeoutMs).then(() => undefined, (error: Error) => error.message))
+    if (this.state.kind !== 'running' || this.attempt !== attempt || attempt.child.hasExited()) return
+    if (failure === undefined) {
+      attempt.failedProbes = 0
+      return
+    }
+    attempt.failedProbes++
+    this.log.line(`probe: child ${attempt.child.pid} did not answer (${attempt.failedProbes} of ${this.config.probeFailures} in a row): ${failure}`)
+    if (attempt.failedProbes < Math.max(1, this.config.probeFailures)) return
+    const why = `${attempt.failedProbes} probes in a row got no initialize answer within ${this.config.probeTimeoutMs} ms (last: ${failure})`
+    attempt.unresponsive = why
+    await this.dispatch({type: 'unresponsive', at: Date.now(), why})
+    await this.event('unresponsive', `child ${attempt.child.pid}: ${why}; ending it (SIGTERM, SIGKILL after ${this.graceMs()} ms) and starting a new one`, attempt.spawnId)
+    await attempt.child.terminate(this.graceMs())
   }
 
   // ---- the loop -------------------------------------------------------------------------
@@ -222,7 +251,7 @@ export class Supervisor {
       if (this.state.kind !== 'starting') return // a stop or restart came while the lock was awaited
       const child = spawnChild(this.spec, this.paths, this.log)
       this.spawns++
-      attempt = {child, abort: new AbortController()}
+      attempt = {child, abort: new AbortController(), failedProbes: 0}
       this.attempt = attempt
       const spawnId = await this.store.recordSpawn({kind: this.spec.kind, version: this.spec.version, describe: this.spec.describe, lockAware: this.spec.lockAware, pid: child.pid ?? null, startTicks: child.startTicks}).catch(() => undefined)
       attempt.spawnId = spawnId
@@ -379,6 +408,7 @@ export class Supervisor {
     if (cause?.kind === 'foreign') return `stopped: ${cause.owner.note}`
     if (cause?.kind === 'restart') return `restarted: ${cause.reason}`
     if (exit.spawnError) return `could not be spawned (${exit.spawnError})`
+    if (attempt.unresponsive !== undefined) return `unresponsive: ${attempt.unresponsive}`
     if (exit.alreadyInUse && attempt.readyAt === undefined) return 'duplicate launch: the app-server socket is already in use'
     if (attempt.notReady !== undefined) return attempt.notReady
     if (attempt.readyAt === undefined) return `exited before answering initialize${lastLine(exit.outputTail)}`

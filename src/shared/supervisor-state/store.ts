@@ -15,6 +15,7 @@ export type EventKind =
   | 'unmanaged-listener'
   | 'listener-gone'
   | 'socket-removed'
+  | 'unresponsive'
   | 'lock-recreated'
   | 'control-dir-recreated'
   | 'orphan-reaped'
