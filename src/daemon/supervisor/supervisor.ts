@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {ChildSpec} from '../../shared/children/child-spec.js'
 import type {ChildState, ChildSummary} from '../../shared/protocol/control.js'
@@ -138,7 +139,8 @@ export class Supervisor {
       const child = this.attempt?.child
       const step = child ? await child.terminate(graceMs) : 'already-exited'
       await this.loopDone.catch(() => {})
-      await removeStaleAppServerSocket(this.paths).catch((error: Error) => this.event('error', `could not remove the stale app-server socket: ${error.message}`))
+      // A deleted home is never re-created (the removal makes the control directory).
+      if (existsSync(this.paths.home)) await removeStaleAppServerSocket(this.paths).catch((error: Error) => this.event('error', `could not remove the stale app-server socket: ${error.message}`))
       await this.dispatch({type: 'shutdown-complete'})
       await this.event('supervisor-stop', `${reason}; child ${child?.pid ?? 'none'} ended by ${step}`)
       return {childPid: child?.pid ?? null, step}
@@ -225,6 +227,11 @@ export class Supervisor {
       const state = this.state
       if (isShuttingDown(state)) return
       if (state.kind === 'starting') {
+        // A deleted home is never re-created by a child's start: the supervisor shuts down instead.
+        if (!existsSync(this.paths.home)) {
+          await this.nextChange()
+          continue
+        }
         await this.runChild().catch((error: Error) => this.childFailed(error))
         continue
       }
