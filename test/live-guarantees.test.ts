@@ -9,7 +9,7 @@ import {connectPathFor} from '../src/shared/home/socket-path.js'
 import {killGroup, runCodexd, spawnCodexd, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
 import {liveSupervisorPid} from '../src/shared/supervisor-state/holder.js'
 import {SupervisorStore} from '../src/shared/supervisor-state/store.js'
-import {homeProcesses, isRunning, startAndTrack, status, supervisedHome, waitForStatus} from './support/supervisor-home.js'
+import {fixtureCommand, homeProcesses, isRunning, startAndTrack, status, supervisedHome, waitForStatus, waitGone} from './support/supervisor-home.js'
 import {RpcClient} from './support/ws-client.js'
 
 describe('the orphan identity check', {timeout: 120_000}, () => {
@@ -63,6 +63,23 @@ describe('stop racing a starting supervisor', {timeout: 240_000}, () => {
   })
 })
 
+describe('stop while a supervisor is between taking its lock and binding its socket', {timeout: 60_000}, () => {
+  const home = supervisedHome('builtin', {CODEXD_TEST_FAULT: 'supervisor-after-lock:hang'})
+  after(() => home.cleanup())
+
+  it('stop finds it through the instance lock and ends it, instead of saying nothing runs', async () => {
+    const supervisor = spawnCodexd(['run'], home.env)
+    let stderr = ''
+    supervisor.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    await waitFor(() => stderr.includes('hanging at supervisor-after-lock'), {timeoutMs: 20_000, what: 'the supervisor to hold its lock'})
+    assert.equal(existsSync(home.paths.supervisorSocket), false, 'no control socket yet')
+    const stopped = await runCodexd(['stop', '--grace', '500', '--json'], home.env)
+    assert.equal(stopped.code, 0, stopped.stderr)
+    assert.equal(JSON.parse(stopped.stdout).supervisorPid, supervisor.pid)
+    await waitGone([supervisor.pid!], 'the starting supervisor')
+  })
+})
+
 describe('the periodic probe restarts a child whose socket vanished where the watcher cannot see it', {timeout: 120_000}, () => {
   // A home too long for a unix socket: the real socket lives under the runtime dir, and the
   // watcher (which watches the home) never sees it go.
@@ -92,3 +109,31 @@ describe('the periodic probe restarts a child whose socket vanished where the wa
     client.close()
   })
 })
+
+describe('the pause after a stable run', {timeout: 90_000}, () => {
+  // Serves 800 ms (stable after 300 ms), exits 7; the pause after a stable run is 1500 ms.
+  const home = supervisedHome(fixtureCommand('serve'), {FIXTURE_SERVE_MS: '800', CODEXD_STABLE_MS: '300', CODEXD_BACKOFF_MIN_MS: '1500', CODEXD_BACKOFF_MAX_MS: '5000', CODEXD_CRASH_LOOP_COUNT: '50'})
+  after(() => home.cleanup())
+
+  it('each respawn after a stable run comes at least serve time + the minimum backoff after the previous spawn', async () => {
+    await startAndTrack(home)
+    const spawned = await waitFor(async () => {
+      const times = await spawnTimes(home.paths.supervisorDb)
+      return times.length >= 3 ? times : undefined
+    }, {timeoutMs: 30_000, intervalMs: 200, what: 'three spawns'})
+    const gaps = spawned.slice(1, 3).map((at, index) => at - spawned[index])
+    for (const gap of gaps) assert.ok(gap >= 800 + 1500, `a respawn came ${gap} ms after the previous spawn: gaps ${gaps}`)
+  })
+})
+
+/** When each child was spawned (ms since the epoch), from the supervisor's state database. */
+async function spawnTimes(database: string): Promise<number[]> {
+  const store = await SupervisorStore.openForReading(database)
+  if (!store) return []
+  try {
+    const rows = await store.db.all<{spawnedAt: string}>('SELECT spawned_at AS spawnedAt FROM child_spawns ORDER BY id')
+    return rows.map((row) => Date.parse(row.spawnedAt))
+  } finally {
+    await store.close()
+  }
+}
