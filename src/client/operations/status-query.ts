@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {controlRequest} from '../control/client.js'
+import {liveSupervisorPid} from '../../shared/supervisor-state/holder.js'
 import type {StatusReport} from '../../shared/protocol/status-report.js'
 
 /**
@@ -17,17 +18,20 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
     // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
     if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
     const history = await readHistory(paths)
-    const unmanagedListener = await findListener(paths)
+    // No control socket is not "not running" while the instance lock has a live holder (whose
+    // child is then no unmanaged listener).
+    const holder = liveSupervisorPid(paths)
+    const unmanagedListener = holder === null ? await findListener(paths) : null
     return {
       home: paths.home,
-      state: error.code === 'supervisor-not-running' ? 'not-running' : 'unreachable',
+      state: error.code === 'supervisor-not-running' && holder === null ? 'not-running' : 'unreachable',
       supervisor: null,
       child: null,
       restarts: 0,
       lastExit: history.lastExit,
       unmanagedListener,
       events: history.events,
-      message: error.message,
+      message: holder === null ? error.message : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
     }
   }
 }

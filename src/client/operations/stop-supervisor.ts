@@ -1,4 +1,6 @@
-import {closeSync, existsSync, openSync} from 'node:fs'
+import {existsSync} from 'node:fs'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {liveSupervisorPid} from '../../shared/supervisor-state/holder.js'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import type {HomePaths} from '../../shared/home/codex-home.js'
 import {pollUntil as until} from '../../shared/util/wait.js'
@@ -19,14 +21,33 @@ export interface StopResult {
   readonly orphans: readonly string[]
 }
 
+/** Rounds of "stop what holds the instance lock" before a stop gives up on a home that keeps starting. */
+const STOP_ROUNDS = 5
+
 /**
  * `codexd stop`: asks the supervisor to stop (it ends the child's process group with SIGTERM,
  * then SIGKILL after `graceMs`); if it does not answer or does not exit, SIGTERMs the supervisor
- * and the child's process group, then SIGKILLs them after `graceMs`. Afterwards no process of
- * this home remains and neither socket file does (lock files stay). Stopping a stopped home
- * succeeds (and still ends children orphaned by a supervisor that died).
+ * and the child's process group, then SIGKILLs them after `graceMs`. The supervisor is found by
+ * its control socket or, when that is missing or not a socket, by the holder of its instance lock
+ * (/proc/locks). Afterwards no process of this home remains and neither socket file does (lock
+ * files stay); orphans are reaped and socket files removed only while holding the instance lock,
+ * so a supervisor starting meanwhile is stopped too, never left without its child or socket.
+ * Stopping a stopped home succeeds (and still ends children orphaned by a supervisor that died).
  */
 export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise<StopResult> {
+  let first: StopResult | undefined
+  for (let round = 0; round < STOP_ROUNDS; round++) {
+    const stopped = await stopRunning(paths, graceMs)
+    first ??= stopped
+    const rest = await finishStopped(paths, graceMs)
+    if (rest) return first.alreadyStopped ? rest : {...first, orphans: rest.orphans}
+  }
+  const holder = liveSupervisorPid(paths)
+  throw new CodexdError('stop-raced', `a codexd supervisor kept starting for ${paths.home} while stopping it (pid ${holder ?? '?'} holds ${paths.supervisorInstanceLock}): stop what runs codexd start, then codexd stop again`, ExitCode.Unreachable)
+}
+
+/** Stops the supervisor the control socket or the instance lock names, if any. */
+async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResult> {
   const {groupAlive, isAlive, signalGroup} = await import('../../shared/proc/processes.js')
   let answer: StopAnswer | undefined
   try {
@@ -34,74 +55,87 @@ export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise
     answer = await controlRequest(paths, {type: 'stop', graceMs}, graceMs + 5000)
   } catch (error) {
     if (!(error instanceof CodexdError)) throw error
-    if (error.code === 'supervisor-not-running') return finishStopped(paths, graceMs)
-    if (error.code !== 'supervisor-unreachable' && error.code !== 'supervisor-bad-answer') throw error
+    if (!['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
   }
-  const supervisorPid: number | null = answer?.supervisorPid ?? instanceHolder(paths, await import('../../shared/lock/flock.js'))
+  // No answer: the instance lock's holder is the live supervisor, whatever its socket became.
+  const supervisorPid: number | null = answer?.supervisorPid ?? liveSupervisorPid(paths)
+  if (supervisorPid === null) return stoppedResult(paths, [])
   const childPgid = answer ? null : await openChildGroup(paths, supervisorPid)
   let endedBy: StopStep = 'graceful'
-  if (supervisorPid !== null && !(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0))) {
+  if (!(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0))) {
     endedBy = 'sigterm'
-    process.kill(supervisorPid, 'SIGTERM')
+    tryKill(supervisorPid, 'SIGTERM')
     if (childPgid !== null) signalGroup(childPgid, 'SIGTERM')
-    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs))) {
+    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs + 1000))) {
       endedBy = 'sigkill'
       signalGroup(supervisorPid, 'SIGKILL')
-      tryKill(supervisorPid)
+      tryKill(supervisorPid, 'SIGKILL')
       if (childPgid !== null) signalGroup(childPgid, 'SIGKILL')
       await until(() => !isAlive(supervisorPid), 5000)
     }
   }
-  const rest = await finishStopped(paths, graceMs)
   return {
     home: paths.home,
     alreadyStopped: false,
     endedBy,
     supervisorPid,
     child: answer ? answer.child : childPgid === null ? null : {pid: childPgid, endedBy},
-    orphans: rest.orphans,
+    orphans: [],
   }
 }
 
-/** No supervisor runs: end orphaned children, remove stale socket files. */
-async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopResult> {
-  const orphans: string[] = []
-  if (existsSync(paths.supervisorDb)) {
-    const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
-    const {reapOrphans} = await import('../../shared/supervisor-state/orphans.js')
-    const store = await SupervisorStore.openForReading(paths.supervisorDb).catch(() => undefined)
-    if (store) {
-      try {
-        orphans.push(...(await reapOrphans(store, graceMs)))
-      } finally {
-        await store.close()
+/**
+ * No supervisor runs: under the instance lock, end orphaned children and remove stale socket
+ * files. Undefined when another process holds the lock (a supervisor started meanwhile).
+ */
+async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopResult | undefined> {
+  if (!existsSync(paths.codexdDir)) {
+    await removeStaleAppServerSocket(paths)
+    return stoppedResult(paths, [])
+  }
+  const {acquireLock} = await import('../../shared/lock/flock.js')
+  const take = (timeoutMs: number) =>
+    acquireLock(paths.supervisorInstanceLock, {timeoutMs, purpose: 'the supervisor instance lock'}).catch((error: unknown) => {
+      if (error instanceof CodexdError && error.code === 'lock-timeout') return undefined
+      throw error
+    })
+  // A supervisor holds the lock for its life; a concurrent stop only while it cleans up: wait that out.
+  const lock = (await take(200)) ?? (liveSupervisorPid(paths) === null ? await take(graceMs + 5000) : undefined)
+  if (!lock) return undefined
+  try {
+    const orphans: string[] = []
+    if (existsSync(paths.supervisorDb)) {
+      const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
+      const {reapOrphans} = await import('../../shared/supervisor-state/orphans.js')
+      const store = await SupervisorStore.openForReading(paths.supervisorDb).catch(() => undefined)
+      if (store) {
+        try {
+          orphans.push(...(await reapOrphans(store, graceMs)))
+        } finally {
+          await store.close()
+        }
       }
     }
+    const {planSocketEndpoint} = await import('../../shared/home/socket-path.js')
+    const {removeWhenReleased} = await import('../../shared/startup/when-released.js')
+    // Anything but a socket at the path (a regular file, say) is left as it is.
+    await removeWhenReleased(planSocketEndpoint(paths.supervisorSocket)).catch(() => {})
+    await removeStaleAppServerSocket(paths)
+    return stoppedResult(paths, orphans)
+  } finally {
+    lock.release()
   }
-  await removeStaleSockets(paths)
+}
+
+function stoppedResult(paths: HomePaths, orphans: string[]): StopResult {
   return {home: paths.home, alreadyStopped: true, endedBy: 'already-stopped', supervisorPid: null, child: null, orphans}
 }
 
-async function removeStaleSockets(paths: HomePaths): Promise<void> {
-  const {planSocketEndpoint} = await import('../../shared/home/socket-path.js')
-  const {removeWhenReleased} = await import('../../shared/startup/when-released.js')
-  // Anything but a socket at the path (a regular file, say) is left as it is.
-  await removeWhenReleased(planSocketEndpoint(paths.supervisorSocket)).catch(() => {})
-  if (existsSync(paths.controlDir)) {
-    const {removeStaleAppServerSocket} = await import('../../shared/startup/startup-window.js')
-    await removeStaleAppServerSocket(paths).catch(() => {})
-  }
-}
-
-/** The pid holding the supervisor instance lock (the live supervisor), from /proc/locks. */
-function instanceHolder(paths: HomePaths, flock: typeof import('../../shared/lock/flock.js')): number | null {
-  if (!existsSync(paths.supervisorInstanceLock)) return null
-  const fd = openSync(paths.supervisorInstanceLock, 'r')
-  try {
-    return flock.lockHolders(fd)[0] ?? null
-  } finally {
-    closeSync(fd)
-  }
+/** The app-server socket left by a dead child (removed under the startup lock). */
+async function removeStaleAppServerSocket(paths: HomePaths): Promise<void> {
+  if (!existsSync(paths.controlDir)) return
+  const startup = await import('../../shared/startup/startup-window.js')
+  await startup.removeStaleAppServerSocket(paths).catch(() => {})
 }
 
 /** The process group of the child the (wedged) supervisor recorded as running. */
@@ -121,9 +155,9 @@ async function openChildGroup(paths: HomePaths, supervisorPid: number | null): P
   }
 }
 
-function tryKill(pid: number): void {
+function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(pid, 'SIGKILL')
+    process.kill(pid, signal)
   } catch {
     // Already gone.
   }

@@ -1,3 +1,4 @@
+import {lstatSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {CodexdError} from '../../shared/errors/codexd-error.js'
 import {ExitCode} from '../../shared/errors/exit-codes.js'
@@ -24,7 +25,16 @@ const HANG_UP_GRACE_MS = 1000
 export interface ControlServer {
   /** Stops accepting, closes connections, removes the socket file. */
   close(): Promise<void>
+  /**
+   * Binds the socket afresh when its file is no longer ours (removed, say): clients find the
+   * supervisor again. Anything else at the path (a regular file, another process's socket) is
+   * left as it is and reported. The caller must hold the supervisor instance lock.
+   */
+  repair(): Promise<SocketRepair>
 }
+
+/** What `repair` found: our socket in place, a new one bound, or a path it must not touch. */
+export type SocketRepair = {readonly kind: 'ok'} | {readonly kind: 'rebound'} | {readonly kind: 'blocked'; readonly why: string}
 
 /**
  * Listens on `$CODEX_HOME/codexd/supervisor.sock` (0600, long-path safe) and answers one JSON
@@ -43,19 +53,45 @@ export async function startControlServer(paths: HomePaths, handlers: ControlHand
   }
   await faultPoint('supervisor-after-prepare')
   const connections = new Set<Socket>()
-  const server: Server = createServer((socket) => {
-    connections.add(socket)
-    socket.on('close', () => connections.delete(socket))
-    socket.on('error', () => socket.destroy())
-    serveConnection(socket, handlers)
-  })
-  const bound: BoundSocket = await bindSocket(server, endpoint)
+  const listen = async (): Promise<{server: Server; bound: BoundSocket}> => {
+    const server: Server = createServer((socket) => {
+      connections.add(socket)
+      socket.on('close', () => connections.delete(socket))
+      socket.on('error', () => socket.destroy())
+      serveConnection(socket, handlers)
+    })
+    return {server, bound: await bindSocket(server, endpoint)}
+  }
+  let current = await listen()
   await faultPoint('supervisor-after-bind')
   return {
     async close() {
       for (const socket of connections) socket.end()
-      await bound.release()
+      await current.bound.release()
     },
+    async repair() {
+      if (current.bound.owned() && (!endpoint.linked || existsLink(endpoint.canonical))) return {kind: 'ok'}
+      try {
+        // Under the instance lock: only a dead socket is removed; a regular file or a live
+        // listener is refused (and kept).
+        await prepareSocketPath(endpoint)
+      } catch (error) {
+        return {kind: 'blocked', why: error instanceof Error ? error.message : String(error)}
+      }
+      // The old listener's file is gone: closing it (which unlinks its path) removes nothing now.
+      await new Promise<void>((resolve) => current.server.close(() => resolve()))
+      current = await listen()
+      return {kind: 'rebound'}
+    },
+  }
+}
+
+function existsLink(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
   }
 }
 

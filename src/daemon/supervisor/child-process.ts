@@ -6,6 +6,7 @@ import {ChildOutputLines} from './child-output.js'
 import {groupAlive, signalGroup, startTicks} from '../../shared/proc/processes.js'
 import {pollUntil as until} from '../../shared/util/wait.js'
 import {terminateGroup, type TerminateStep} from '../../shared/proc/terminate-group.js'
+import {CHILD_SOCKET_ENV} from '../../shared/proc/supervised-descendant.js'
 
 /** How a child ended. */
 export interface ChildExit {
@@ -42,7 +43,7 @@ const TAIL_BYTES = 4096
 
 /** Spawns `spec` for `paths.home` in a new session/process group. */
 export function spawnChild(spec: ChildSpec, paths: HomePaths, log: RotatingLog): ManagedChild {
-  const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: paths.home, CODEXD_APP_SERVER_SOCKET: paths.appServerSocket}
+  const env: NodeJS.ProcessEnv = {...process.env, CODEX_HOME: paths.home, [CHILD_SOCKET_ENV]: paths.appServerSocket}
   // codex prints Rust backtraces into its log when this is inherited from a developer's shell.
   delete env.RUST_BACKTRACE
   const child = spawn(spec.file, [...spec.args], {detached: true, stdio: ['ignore', 'pipe', 'pipe'], env})

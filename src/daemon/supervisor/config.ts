@@ -15,6 +15,8 @@ export const SUPERVISOR_SETTINGS = {
   crashLoopWindowMs: {type: 'integer', min: 0, default: 60_000, env: 'CODEXD_CRASH_LOOP_WINDOW_MS', description: 'the crash-loop window (ms)'},
   readyTimeoutMs: {type: 'integer', min: 0, default: 60_000, env: 'CODEXD_READY_TIMEOUT_MS', description: 'how long a spawned child may take to answer initialize before it counts as failed (ms)'},
   probeIntervalMs: {type: 'integer', min: 0, default: 5000, env: 'CODEXD_PROBE_INTERVAL_MS', description: 'period of the app-server socket probe (ms)'},
+  probeTimeoutMs: {type: 'integer', min: 1, default: 5000, env: 'CODEXD_PROBE_TIMEOUT_MS', description: 'how long one probe (connect and an initialize round trip) may take before it counts as failed (ms)'},
+  probeFailures: {type: 'integer', min: 1, default: 3, env: 'CODEXD_PROBE_FAILURES', description: 'this many failed probes in a row make a running child unresponsive: it is restarted'},
   stopGraceMs: {type: 'integer', min: 0, default: 5000, env: 'CODEXD_STOP_GRACE_MS', description: "milliseconds between SIGTERM and SIGKILL of the child's process group"},
   startupLockTimeoutMs: {type: 'integer', min: 0, default: 30_000, env: 'CODEXD_STARTUP_LOCK_TIMEOUT_MS', description: 'wait for app-server-startup.lock when codexd holds it for a lock-unaware child (ms)'},
   logMaxBytes: {type: 'integer', min: 0, default: 5 * 1024 * 1024, env: 'CODEXD_LOG_MAX_BYTES', description: 'the supervisor log is rotated past this size (bytes)'},

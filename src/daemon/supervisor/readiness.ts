@@ -32,3 +32,11 @@ export async function waitUntilReady(canonical: string, child: ManagedChild, tim
     await sleep(pause)
   }
 }
+
+/**
+ * The periodic liveness probe: one bounded initialize round trip on the child's socket. Resolves
+ * when the child answered within `timeoutMs`; rejects (with the reason) when it did not.
+ */
+export async function probeAnswers(canonical: string, timeoutMs: number): Promise<void> {
+  await initializeRoundTrip({socketPath: connectPathFor(canonical)}, timeoutMs, 'codexd-supervisor', CODEXD_VERSION)
+}

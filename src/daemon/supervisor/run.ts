@@ -16,6 +16,7 @@ import {reapOrphans} from '../../shared/supervisor-state/orphans.js'
 import {SupervisorStore} from '../../shared/supervisor-state/store.js'
 import {Supervisor} from './supervisor.js'
 import {watchControlDir} from './watcher.js'
+import {Findability} from './findability.js'
 
 export interface RunSupervisorOptions {
   /** auto|builtin|codex|<command>; default $CODEXD_SERVER, else auto. */
@@ -58,7 +59,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
       log.line(`orphan-reaped: ${reaped}`)
       await store.event('orphan-reaped', reaped)
     }
-    await serve(paths, config, new Supervisor(paths, spec, choice, config, store, log), store, log)
+    await serve(paths, config, new Supervisor(paths, spec, choice, config, store, log), store, log, instance)
   } catch (error) {
     log.line(`supervisor failed: ${error instanceof Error ? error.message : String(error)}`)
     await store?.endRun(`failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => {})
@@ -66,13 +67,18 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   } finally {
     await store?.close().catch(() => {})
     log.close()
-    instance.release()
+    instance.current.release()
   }
 }
 
-async function takeInstanceLock(paths: HomePaths): Promise<HeldLock> {
+/** The instance lock this supervisor holds now (taken again on a new file if its file was deleted). */
+interface InstanceLock {
+  current: HeldLock
+}
+
+async function takeInstanceLock(paths: HomePaths): Promise<InstanceLock> {
   try {
-    return await acquireLock(paths.supervisorInstanceLock, {timeoutMs: 3000, purpose: 'the supervisor instance lock'})
+    return {current: await acquireLock(paths.supervisorInstanceLock, {timeoutMs: 3000, purpose: 'the supervisor instance lock'})}
   } catch (error) {
     if (error instanceof CodexdError && error.code === 'lock-timeout') {
       throw new CodexdError('supervisor-running', `a codexd supervisor already runs for ${paths.home} (${error.message.replace(/^.*\((held by [^)]*)\).*$/, '$1')}): use codexd status, or codexd stop first`, ExitCode.AlreadyInUse)
@@ -82,7 +88,7 @@ async function takeInstanceLock(paths: HomePaths): Promise<HeldLock> {
 }
 
 /** Runs the supervisor until a stop request or a signal; resolves after a clean shutdown. */
-async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog): Promise<void> {
+async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog, instance: InstanceLock): Promise<void> {
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
   // The supervisor shuts down once; a signal during a stop request gets the same result.
@@ -109,8 +115,11 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   }
 
   const control = await startControlServer(paths, handlers)
+  const findable = new Findability(paths, instance, control, supervisor, (reason) => void stop(reason).then(finish))
   const watcher = await watchControlDir(paths, {
     onSocketRemoved: (what) => void supervisor.onSocketRemoved(what),
+    onControlSocketRemoved: () => void findable.check(),
+    onHomeRemoved: () => void findable.check(),
     onRepaired: (kind, message) => void supervisor.event(kind, message),
     onError: (message) => void supervisor.event('error', message),
   })
@@ -118,7 +127,11 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   const probeTimer = setInterval(() => {
     if (probing) return
     probing = true
-    supervisor.probe().catch((error: Error) => supervisor.event('error', `probe failed: ${error.message}`)).finally(() => (probing = false))
+    findable
+      .check()
+      .then(() => supervisor.probe())
+      .catch((error: Error) => supervisor.event('error', `probe failed: ${error.message}`))
+      .finally(() => (probing = false))
   }, Math.max(50, config.probeIntervalMs))
   const onSignal = (signal: NodeJS.Signals) => {
     log.line(`received ${signal}: stopping`)

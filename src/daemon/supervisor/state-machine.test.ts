@@ -82,6 +82,17 @@ describe('supervisor state machine', {timeout: 10_000}, () => {
     assert.deepEqual(run([{type: 'restart-requested', reason: 'r', withChild: false}], inBackoff).state, {kind: 'starting'}, 'backoff is cut short')
   })
 
+  it('unresponsive: only a running child enters it; its exit is judged like any other, a restart ends it at once', () => {
+    const running = run([{type: 'ready', at: 1000}])
+    const wedged = run([{type: 'unresponsive', at: 2000, why: '3 probes in a row failed'}], running)
+    assert.deepEqual(wedged.state, {kind: 'unresponsive', since: 2000, why: '3 probes in a row failed'})
+    assert.equal(stateDetail(wedged.state), '3 probes in a row failed')
+    assert.equal(isSettled(wedged.state), false, 'a waiting start answers once the replacement runs')
+    assert.equal(run([{type: 'unresponsive', at: 5, why: 'x'}]), INITIAL_MACHINE, 'a starting child has its own ready timeout')
+    assert.equal(run([exited(), ended(20_000, 'stable')], wedged).state.kind, 'backoff')
+    assert.deepEqual(run([{type: 'restart-requested', reason: 'codexd restart', withChild: true}], wedged).state, {kind: 'stopping', cause: {kind: 'restart', reason: 'codexd restart'}})
+  })
+
   it('shutdown wins over everything and ends in stopped', () => {
     const running = run([{type: 'ready', at: 1000}])
     const stopping = run([{type: 'shutdown', reason: 'codexd stop', graceMs: 500}], running)

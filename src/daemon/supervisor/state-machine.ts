@@ -50,6 +50,8 @@ export type SupervisorEvent =
   /** `withChild`: a child lifetime is in progress (spawned, its exit not yet handled). */
   | {readonly type: 'foreign-listener'; readonly at: number; readonly owner: Omit<SocketOwner, 'since'>; readonly withChild: boolean}
   | {readonly type: 'listener-gone'}
+  /** The running child failed the periodic probe too many times in a row: it is being ended. */
+  | {readonly type: 'unresponsive'; readonly at: number; readonly why: string}
   | {readonly type: 'start-requested'}
   | {readonly type: 'restart-requested'; readonly reason: string; readonly withChild: boolean}
   | {readonly type: 'shutdown'; readonly reason: string; readonly graceMs: number}
@@ -105,6 +107,8 @@ export function transition(machine: Machine, event: SupervisorEvent, policy: Mac
       return WITH_CHILD.has(state.kind) ? afterChild(machine, event, policy) : machine
     case 'backoff-elapsed':
       return state.kind === 'backoff' ? {...machine, state: {kind: 'starting'}} : machine
+    case 'unresponsive':
+      return state.kind === 'running' ? {...machine, state: {kind: 'unresponsive', since: event.at, why: event.why}} : machine
     case 'listener-gone':
       return state.kind === 'unmanaged' ? {...fresh, state: {kind: 'starting'}} : machine
     case 'start-requested':

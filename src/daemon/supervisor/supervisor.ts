@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import type {ChildSpec} from '../../shared/children/child-spec.js'
 import type {ChildState, ChildSummary} from '../../shared/protocol/control.js'
@@ -12,7 +13,7 @@ import {holdStartupWindow, removeStaleAppServerSocket} from '../../shared/startu
 import type {RotatingLog} from './logger.js'
 import {inodeOf as socketInode} from '../../shared/util/inode.js'
 import {listenerPids, processGroupOf} from '../../shared/proc/processes.js'
-import {waitUntilReady} from './readiness.js'
+import {probeAnswers, waitUntilReady} from './readiness.js'
 import {wasStable} from './restart-policy.js'
 import {INITIAL_MACHINE, isSettled, isShuttingDown, stateDetail, transition, type ExitOutcome, type Machine, type SupervisorEvent, type SupervisorState} from './state-machine.js'
 import type {EventKind, SupervisorStore} from '../../shared/supervisor-state/store.js'
@@ -32,6 +33,10 @@ interface Attempt {
   socketIno?: number
   /** Why it did not count as started, when it did not answer initialize in time. */
   notReady?: string
+  /** Periodic probes failed in a row since its last answer. */
+  failedProbes: number
+  /** Why it was ended as unresponsive (K failed probes in a row). */
+  unresponsive?: string
 }
 
 /**
@@ -134,7 +139,8 @@ export class Supervisor {
       const child = this.attempt?.child
       const step = child ? await child.terminate(graceMs) : 'already-exited'
       await this.loopDone.catch(() => {})
-      await removeStaleAppServerSocket(this.paths).catch((error: Error) => this.event('error', `could not remove the stale app-server socket: ${error.message}`))
+      // A deleted home is never re-created (the removal makes the control directory).
+      if (existsSync(this.paths.home)) await removeStaleAppServerSocket(this.paths).catch((error: Error) => this.event('error', `could not remove the stale app-server socket: ${error.message}`))
       await this.dispatch({type: 'shutdown-complete'})
       await this.event('supervisor-stop', `${reason}; child ${child?.pid ?? 'none'} ended by ${step}`)
       return {childPid: child?.pid ?? null, step}
@@ -176,16 +182,41 @@ export class Supervisor {
       await this.onSocketRemoved(`probe: the app-server socket is ${probe.kind}`)
       return
     }
-    if (probe.kind !== 'live') return
     // The socket file is no longer the one our child bound (same path, new inode): whoever bound
     // it answers there now, even while our child still listens on its unlinked socket.
-    const replaced = attempt.socketIno !== undefined && socketInode(this.paths.appServerSocket) !== attempt.socketIno
-    const owner = replaced ? (this.listenerPid(child) ?? null) : this.foreignOwner(child)
-    if (owner === undefined) return
+    const replaced = probe.kind === 'live' && attempt.socketIno !== undefined && socketInode(this.paths.appServerSocket) !== attempt.socketIno
+    const owner = probe.kind !== 'live' ? undefined : replaced ? (this.listenerPid(child) ?? null) : this.foreignOwner(child)
+    if (owner === undefined) {
+      await this.checkAnswers(attempt, probe.kind === 'live' ? undefined : `connecting to ${this.paths.appServerSocket} timed out`)
+      return
+    }
     const note = `${owner === null ? 'a process codexd cannot identify' : `pid ${owner}`} (not our child ${child.pid}) answers on ${this.paths.appServerSocket}`
     await this.dispatch({type: 'foreign-listener', at: Date.now(), owner: {pid: owner, note}, withChild: true})
     await this.event('unmanaged-listener', `${note}; stopping our child and not competing`, attempt.spawnId)
     await child.kill()
+  }
+
+  /**
+   * Liveness means answering: an accepting socket is not enough (a stopped or deadlocked child
+   * keeps accepting). One bounded initialize round trip per probe; `probeFailures` failures in a
+   * row make the child `unresponsive`, and it is ended (SIGTERM, SIGKILL after the grace) and
+   * started again. A busy child that answers within `probeTimeoutMs` is never touched.
+   */
+  private async checkAnswers(attempt: Attempt, connectFailure: string | undefined): Promise<void> {
+    const failure = connectFailure ?? (await probeAnswers(this.paths.appServerSocket, this.config.probeTimeoutMs).then(() => undefined, (error: Error) => error.message))
+    if (this.state.kind !== 'running' || this.attempt !== attempt || attempt.child.hasExited()) return
+    if (failure === undefined) {
+      attempt.failedProbes = 0
+      return
+    }
+    attempt.failedProbes++
+    this.log.line(`probe: child ${attempt.child.pid} did not answer (${attempt.failedProbes} of ${this.config.probeFailures} in a row): ${failure}`)
+    if (attempt.failedProbes < Math.max(1, this.config.probeFailures)) return
+    const why = `${attempt.failedProbes} probes in a row got no initialize answer within ${this.config.probeTimeoutMs} ms (last: ${failure})`
+    attempt.unresponsive = why
+    await this.dispatch({type: 'unresponsive', at: Date.now(), why})
+    await this.event('unresponsive', `child ${attempt.child.pid}: ${why}; ending it (SIGTERM, SIGKILL after ${this.graceMs()} ms) and starting a new one`, attempt.spawnId)
+    await attempt.child.terminate(this.graceMs())
   }
 
   // ---- the loop -------------------------------------------------------------------------
@@ -196,6 +227,11 @@ export class Supervisor {
       const state = this.state
       if (isShuttingDown(state)) return
       if (state.kind === 'starting') {
+        // A deleted home is never re-created by a child's start: the supervisor shuts down instead.
+        if (!existsSync(this.paths.home)) {
+          await this.nextChange()
+          continue
+        }
         await this.runChild().catch((error: Error) => this.childFailed(error))
         continue
       }
@@ -222,7 +258,7 @@ export class Supervisor {
       if (this.state.kind !== 'starting') return // a stop or restart came while the lock was awaited
       const child = spawnChild(this.spec, this.paths, this.log)
       this.spawns++
-      attempt = {child, abort: new AbortController()}
+      attempt = {child, abort: new AbortController(), failedProbes: 0}
       this.attempt = attempt
       const spawnId = await this.store.recordSpawn({kind: this.spec.kind, version: this.spec.version, describe: this.spec.describe, lockAware: this.spec.lockAware, pid: child.pid ?? null, startTicks: child.startTicks}).catch(() => undefined)
       attempt.spawnId = spawnId
@@ -379,8 +415,11 @@ export class Supervisor {
     if (cause?.kind === 'foreign') return `stopped: ${cause.owner.note}`
     if (cause?.kind === 'restart') return `restarted: ${cause.reason}`
     if (exit.spawnError) return `could not be spawned (${exit.spawnError})`
+    if (attempt.unresponsive !== undefined) return `unresponsive: ${attempt.unresponsive}`
     if (exit.alreadyInUse && attempt.readyAt === undefined) return 'duplicate launch: the app-server socket is already in use'
     if (attempt.notReady !== undefined) return attempt.notReady
+    // A signal codexd did not send: the reason is the signal, not whatever the child printed last.
+    if (exit.signal) return `${attempt.readyAt === undefined ? 'killed before answering initialize' : `killed after serving ${exitedAt - attempt.readyAt} ms`} by ${exit.signal} (not sent by codexd)`
     if (attempt.readyAt === undefined) return `exited before answering initialize${lastLine(exit.outputTail)}`
     return `exited after serving ${exitedAt - attempt.readyAt} ms${lastLine(exit.outputTail)}`
   }

@@ -9,6 +9,10 @@ const LOCK_REPAIR_DELAY_MS = 200
 export interface WatchHandlers {
   /** The app-server socket path (or its directory) was removed. */
   onSocketRemoved(what: string): void
+  /** The supervisor's own control socket (or `codexd/`) was removed. */
+  onControlSocketRemoved(): void
+  /** The home itself is gone: nothing may be re-created in it. */
+  onHomeRemoved(): void
   /** Something was repaired (lock file or control directory recreated with the right modes). */
   onRepaired(kind: 'lock-recreated' | 'control-dir-recreated', message: string): void
   onError(message: string): void
@@ -28,7 +32,7 @@ export interface ControlDirWatcher {
  */
 export async function watchControlDir(paths: HomePaths, handlers: WatchHandlers): Promise<ControlDirWatcher> {
   const {watch} = await import('chokidar')
-  const relevant = (path: string) => path === paths.home || path === paths.controlDir || dirname(path) === paths.controlDir
+  const relevant = (path: string) => path === paths.home || path === paths.controlDir || dirname(path) === paths.controlDir || path === paths.codexdDir || path === paths.supervisorSocket || path === paths.supervisorInstanceLock
   const watcher = watch(paths.home, {
     ignoreInitial: true,
     atomic: false,
@@ -46,28 +50,36 @@ export async function watchControlDir(paths: HomePaths, handlers: WatchHandlers)
     }
   }
   watcher.on('unlink', (path: string) => {
-    if (path === paths.appServerSocket) handlers.onSocketRemoved(`the socket file ${path} was removed`)
+    if (path === paths.supervisorSocket || path === paths.supervisorInstanceLock) handlers.onControlSocketRemoved()
+    else if (path === paths.appServerSocket) handlers.onSocketRemoved(`the socket file ${path} was removed`)
     else if (path === paths.startupLock) {
       // Wait a moment: when the whole directory is being removed, recreating the lock file at
       // once would make that rm fail (ENOTEMPTY); the unlinkDir handler repairs that case.
       setTimeout(() => {
-        if (existsSync(paths.controlDir) && !existsSync(paths.startupLock) && recreateLock()) {
+        if (existsSync(paths.home) && existsSync(paths.controlDir) && !existsSync(paths.startupLock) && recreateLock()) {
           handlers.onRepaired('lock-recreated', `${basename(path)} was removed; recreated ${path} (mode 0600)`)
         }
       }, LOCK_REPAIR_DELAY_MS)
     }
   })
   watcher.on('unlinkDir', (path: string) => {
+    // A deleted home is never re-created: the supervisor shuts down instead.
+    if (!existsSync(paths.home)) return handlers.onHomeRemoved()
+    if (path === paths.codexdDir) return handlers.onControlSocketRemoved()
     if (path !== paths.controlDir) return
-    try {
-      ensurePrivateDir(paths.controlDir)
-    } catch (error) {
-      handlers.onError(`could not recreate ${paths.controlDir}: ${(error as Error).message}`)
-      return
-    }
-    recreateLock()
-    handlers.onRepaired('control-dir-recreated', `${path} was removed; recreated it (mode 0700) with ${basename(paths.startupLock)}`)
-    handlers.onSocketRemoved(`the control directory ${path} was removed`)
+    // A moment's wait, as for the lock file: the home may be being removed as a whole.
+    setTimeout(() => {
+      if (!existsSync(paths.home)) return handlers.onHomeRemoved()
+      try {
+        ensurePrivateDir(paths.controlDir)
+      } catch (error) {
+        handlers.onError(`could not recreate ${paths.controlDir}: ${(error as Error).message}`)
+        return
+      }
+      recreateLock()
+      handlers.onRepaired('control-dir-recreated', `${path} was removed; recreated it (mode 0700) with ${basename(paths.startupLock)}`)
+      handlers.onSocketRemoved(`the control directory ${path} was removed`)
+    }, LOCK_REPAIR_DELAY_MS)
   })
   watcher.on('error', (error: unknown) => handlers.onError(`watcher: ${(error as Error).message}`))
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))

@@ -1,14 +1,22 @@
-import {closeSync, constants, fstatSync, openSync, readFileSync} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import fsExt from 'fs-ext'
 import {CodexdError, errnoCode} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
+import {lockHolders} from './holders.js'
+
+export {lockHolderAt, lockHolders} from './holders.js'
 
 /** A held exclusive flock(2). Released explicitly, or by the kernel when the process dies. */
 export interface HeldLock {
   readonly path: string
   /** Releases the lock and closes the descriptor; the file itself is never deleted. */
   release(): void
+  /**
+   * False once the file at `path` is no longer the one locked (deleted, or replaced): the lock
+   * then protects nothing another process can see, and a newcomer could take a fresh one.
+   */
+  stillAtPath(): boolean
 }
 
 export interface AcquireOptions {
@@ -71,8 +79,16 @@ export async function acquireLock(path: string, options: AcquireOptions): Promis
 
 function held(path: string, fd: number): HeldLock {
   let released = false
+  const ino = fstatSync(fd).ino
   return {
     path,
+    stillAtPath() {
+      try {
+        return statSync(path).ino === ino
+      } catch {
+        return false
+      }
+    },
     release() {
       if (released) return
       released = true
@@ -83,33 +99,4 @@ function held(path: string, fd: number): HeldLock {
       }
     },
   }
-}
-
-/**
- * The pids that hold a flock on the file open as `fd`, read from /proc/locks (Linux only;
- * empty elsewhere). A pid there is the process that took the lock, which may have exited while
- * a child it forked still holds the descriptor.
- */
-export function lockHolders(fd: number): number[] {
-  let table: string
-  try {
-    table = readFileSync('/proc/locks', 'utf8')
-  } catch {
-    return []
-  }
-  const stat = fstatSync(fd)
-  // The device is printed as hex major:minor (glibc's encoding of st_dev), the inode in decimal.
-  const major = ((stat.dev >> 8) & 0xfff) | Math.floor(stat.dev / 2 ** 32) & ~0xfff
-  const minor = (stat.dev & 0xff) | ((stat.dev >> 12) & 0xfff00)
-  const id = `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}:${stat.ino}`
-  const pids = new Set<number>()
-  for (const line of table.split('\n')) {
-    // "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF"
-    const fields = line.trim().split(/\s+/)
-    if (fields[1] !== 'FLOCK' || fields.length < 6) continue
-    if (fields[5] !== id) continue
-    const pid = Number(fields[4])
-    if (Number.isInteger(pid) && pid > 0) pids.add(pid)
-  }
-  return [...pids]
 }
