@@ -15,7 +15,7 @@ const START_ARGS = 'start'
 
 function header(shell: Shell): string {
   return [
-    `# ${GENERATED_MARKER}: codexd ${CODEXD_VERSION} shell-init ${shell}. Regenerate with \`codexd shell-init ${shell}\`.`,
+    `# ${GENERATED_MARKER}: codexd ${CODEXD_VERSION} shell-init ${shell}. Regenerate with \`codexd shell-init ${shell} --write\`.`,
     '# In interactive shells only, starts the codexd supervisor for $CODEX_HOME in the background,',
     '# outside the job table, silently. It never runs node in the foreground and never fails the shell.',
     `# Opt out: ${shell === 'fish' ? `set -gx ${OPT_OUT_VARIABLE} 1` : `export ${OPT_OUT_VARIABLE}=1`}`,
