@@ -1,5 +1,8 @@
-import {Flags} from '@oclif/core'
+import {oclifFlags} from '../flags/oclif.js'
+import {LAUNCHER} from '../flags/tables.js'
 import {CodexdCommand} from '../base-command.js'
+import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {ExitCode} from '../../shared/errors/exit-codes.js'
 import {currentLauncher} from '../../client/install/launcher.js'
 import {launcherScriptPath, renderLauncherScript, writeLauncherScript} from '../../client/install/ssh-launcher.js'
 import {remoteCommandLines} from '../../client/install/remote-command.js'
@@ -11,13 +14,11 @@ export default class Launcher extends CodexdCommand {
     '<%= config.bin %> launcher --write',
     "ssh host '~/.local/share/codexd/bin/codexd proxy --autostart'",
   ]
-  static override flags = {
-    write: Flags.boolean({description: 'write the launcher to $XDG_DATA_HOME/codexd/bin/codexd instead of printing it'}),
-    path: Flags.boolean({description: 'print only the launcher path', exclusive: ['write']}),
-  }
+  static override flags = oclifFlags(LAUNCHER)
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Launcher)
+    const {flags} = this.parseTable(LAUNCHER)
+    if (flags.path && flags.write) throw new CodexdError('usage', '--path and --write cannot be used together: use codexd launcher --write, then codexd launcher --path', ExitCode.Usage)
     if (flags.path) {
       process.stdout.write(`${launcherScriptPath()}\n`)
       return

@@ -136,3 +136,33 @@ export const SERVICE_STATUS = {id: 'service status', flags: {platform, home, jso
 export const VERSION = {id: 'version', flags: {}} as const satisfies CommandTable
 
 export const COMPLETION = {id: 'completion', flags: {}, args: {shell: SHELL_ARG}} as const satisfies CommandTable
+
+export const LIST = {
+  id: 'list',
+  flags: {
+    json: {type: 'boolean', description: 'print {"homes": [...]} (schemas/list.json)'},
+    timeout: {type: 'integer', min: 1, default: 2000, description: 'milliseconds to wait for each supervisor to answer'},
+  },
+} as const satisfies CommandTable
+
+export const DOCTOR = {
+  id: 'doctor',
+  flags: {
+    json: {type: 'boolean', description: 'print the stable JSON report (docs/doctor.md)'},
+    strict: {type: 'boolean', description: 'exit 1 on warnings too'},
+  },
+} as const satisfies CommandTable
+
+export const LAUNCHER = {
+  id: 'launcher',
+  flags: {
+    write: {type: 'boolean', description: 'write the launcher to $XDG_DATA_HOME/codexd/bin/codexd instead of printing it'},
+    path: {type: 'boolean', description: 'print only the launcher path (not with --write)'},
+  },
+} as const satisfies CommandTable
+
+export const CODEX_CONFIG_DAEMON_AUTO_START = {
+  id: 'codex-config daemon-auto-start',
+  flags: {json},
+  args: {state: {description: 'on or off (without it: show the current state)', options: ['on', 'off']}},
+} as const satisfies CommandTable

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import {oclifArgs, oclifFlags} from '../../flags/oclif.js'
+import {CODEX_CONFIG_DAEMON_AUTO_START} from '../../flags/tables.js'
 import {readFileSync} from 'node:fs'
 import {CodexdCommand} from '../../base-command.js'
 import {codexConfigPath, readDaemonAutoStart, writeDaemonAutoStart} from '../../../client/codex-config/daemon-auto-start.js'
@@ -8,11 +9,11 @@ export default class DaemonAutoStart extends CodexdCommand {
   static override summary = "Turn codex's own daemon auto-start off or on for this CODEX_HOME (shows it without an argument)."
   static override description = `Edits only [features] daemon_auto_start in $CODEX_HOME/config.toml; every other byte of the file stays. off: the codex TUI no longer starts its managed daemon (it still attaches to a server that listens, such as codexd's). on: restores codex's default. See docs/codex-daemon.md.`
   static override examples = ['<%= config.bin %> codex-config daemon-auto-start off', '<%= config.bin %> codex-config daemon-auto-start on', '<%= config.bin %> codex-config daemon-auto-start']
-  static override args = {state: Args.string({description: 'on or off', options: ['on', 'off'], required: false})}
-  static override flags = {json: Flags.boolean({description: 'print the result as JSON', default: false})}
+  static override args = oclifArgs(CODEX_CONFIG_DAEMON_AUTO_START)
+  static override flags = oclifFlags(CODEX_CONFIG_DAEMON_AUTO_START)
 
   async run(): Promise<void> {
-    const {args, flags} = await this.parse(DaemonAutoStart)
+    const {args, flags} = this.parseTable(CODEX_CONFIG_DAEMON_AUTO_START)
     const home = resolveCodexHome()
     if (args.state === undefined) {
       const path = codexConfigPath(home)
