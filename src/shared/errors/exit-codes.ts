@@ -35,6 +35,8 @@ export const ExitCode = {
   ServiceFailed: 11,
   /** `smoke`: at least one scenario failed or was skipped. */
   SmokeFailed: 12,
+  /** The output could not be written (stdout on a full disk, an I/O error): bin/run.cjs says so in one line. */
+  OutputFailed: 13,
   /** Interrupted by Ctrl-C (SIGINT) or SIGTERM after cleaning up (128 + SIGINT, as shells report it). */
   Interrupted: 130,
 } as const
