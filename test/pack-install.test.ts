@@ -35,7 +35,9 @@ describe('npm pack, then npm install -g of the tarball into an empty prefix', {t
     // The registry is asked only for what the cache lacks; sqlite3 and fs-ext compile against
     // the machine's Node headers when it has them (as .ci/run does), not downloaded ones.
     const npmEnv: NodeJS.ProcessEnv = {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}
-    if (existsSync('/usr/include/node/node.h')) npmEnv.npm_config_nodedir = '/usr'
+    // Headers of the Node running this test: those .ci/run points npm at (npm_config_nodedir, e.g.
+    // Node 24's package), else the machine's own at /usr when this is the machine's node.
+    if (!npmEnv.npm_config_nodedir && process.execPath === '/usr/bin/node' && existsSync('/usr/include/node/node.h')) npmEnv.npm_config_nodedir = '/usr'
     try {
       await run('npm', ['install', '-g', '--allow-scripts=fs-ext,sqlite3', '--prefix', prefix, '--prefer-offline', tarball], {env: npmEnv, timeout: INSTALL_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024})
     } catch (error) {
