@@ -20,6 +20,8 @@ describe('status and list on a terminal: colours, symbols, redraw', {skip: NO_TE
   delete home.env.NO_COLOR
   delete home.env.FORCE_COLOR
   delete home.env.XDG_STATE_HOME
+  // A user's terminal, not a CI log: Node reports 2 colours (none) whenever CI is set (CI=true in .ci/run).
+  delete home.env.CI
   home.env.TERM = 'xterm-256color'
   let supervisorPid = 0
   before(async () => {
