@@ -19,7 +19,7 @@ const src = (path) => resolve(root, 'src', path)
 /** Bundle name -> its source module. Each becomes dist/hot/<name>.cjs. */
 const BUNDLES = {
   'fast-path': src('cli/fast-path.ts'),
-  errors: src('shared/errors/codexd-error.ts'),
+  errors: src('ground/errors/codexd-error.ts'),
   status: src('cli/hot/status.ts'),
   start: src('cli/hot/start.ts'),
   stop: src('cli/hot/stop.ts'),

@@ -3,7 +3,7 @@
 //   cli/     the commands, the fast path, oclif hooks: may import every room below
 //   client/  what a user's command does (ensure, control client, operations, proxy, ...)
 //   daemon/  the processes codexd keeps running (supervisor, its control server, built-in child)
-//   shared/  the ground beneath both (home, lock, startup, proc, errors, protocol, util, ...)
+//   ground/  the ground beneath both (home, lock, startup, proc, errors, protocol, util, ...)
 //
 // client/ and daemon/ never import each other, nothing imports cli/, production code never
 // imports test/, and there is no cycle: neither between modules nor between the folders of a room.
@@ -13,13 +13,13 @@ import {cruise} from 'dependency-cruiser'
 
 /** dependency-cruiser rules for the rooms. */
 export const RULES = [
-  {name: 'shared-imports-upwards', severity: 'error', comment: 'shared/ is the ground: it imports no room above it',
-    from: {path: '^src/shared/'}, to: {path: '^src/(daemon|client|cli)/'}},
+  {name: 'ground-imports-upwards', severity: 'error', comment: 'ground/ is the ground: it imports no room above it',
+    from: {path: '^src/ground/'}, to: {path: '^src/(daemon|client|cli)/'}},
   {name: 'daemon-imports-client', severity: 'error', comment: 'the daemon side never imports the client side (or cli/)',
     from: {path: '^src/daemon/'}, to: {path: '^src/(client|cli)/'}},
   {name: 'client-imports-daemon', severity: 'error', comment: 'the client side never imports the daemon side (or cli/)',
     from: {path: '^src/client/'}, to: {path: '^src/(daemon|cli)/'}},
-  {name: 'src-imports-test', severity: 'error', comment: 'src/ never imports test/ (test support lives in src/shared/harness/)',
+  {name: 'src-imports-test', severity: 'error', comment: 'src/ never imports test/ (test support lives in src/ground/harness/)',
     from: {path: '^src/'}, to: {path: '^test/'}},
   {name: 'no-circular', severity: 'error', comment: 'no import cycle between modules',
     from: {}, to: {circular: true}},

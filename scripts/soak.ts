@@ -3,7 +3,7 @@
 // test/reliability-soak.test.ts (which runs a few cycles in the suite). Build first (npm run build).
 // Usage: node --import tsx scripts/soak.ts [cycles=200]
 import {fdCount} from '../test/support/proc-stats.js'
-import {killAllStarted} from '../src/shared/harness/processes.js'
+import {killAllStarted} from '../src/ground/harness/processes.js'
 import {assertNoGrowth, soakCycle, summarize, type CycleFigures} from '../test/support/soak.js'
 import {supervisedHome} from '../test/support/supervisor-home.js'
 

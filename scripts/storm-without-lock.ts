@@ -1,8 +1,8 @@
 // Shows that the storm test can fail: runs the 32-process storm with the startup lock switched
 // off (CODEXD_TEST_NO_LOCK=1, a test-only switch) and counts what goes wrong.
 // Usage: node --import tsx scripts/storm-without-lock.ts [rounds=10] [--stale]
-import {finished, killAllStarted, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
-import {tempHome} from '../src/shared/harness/home.js'
+import {finished, killAllStarted, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
 import {launchStorm} from '../test/support/storm.js'
 
 const rounds = Number(process.argv[2] ?? 10)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
-import {finished, killAllStarted, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
+import {finished, killAllStarted, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {launchStorm} from './support/storm.js'
 import {listenerCount} from './support/unix-listeners.js'
 

@@ -3,8 +3,8 @@ import {spawnSync} from 'node:child_process'
 import {chmodSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
-import {CODEXD_BIN, runCodexd} from '../src/shared/harness/processes.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
+import {CODEXD_BIN, runCodexd} from '../src/ground/harness/processes.js'
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version
 const MANIFEST = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8')) as {commands: Record<string, {hidden?: boolean}>}

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {readdirSync} from 'node:fs'
 import {describe, test} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 
 /**
  * Both paths parse with the command's flag table (src/cli/flags/): the fast path for the

@@ -7,9 +7,9 @@ import {spawnSync} from 'node:child_process'
 import {chmodSync, readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {describe, it} from 'node:test'
-import {findOnPath} from '../src/shared/children/find-on-path.js'
-import {CODEXD_ENTRY} from '../src/shared/product.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {findOnPath} from '../src/ground/children/find-on-path.js'
+import {CODEXD_ENTRY} from '../src/ground/product.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {startAndTrack, supervisedHome} from './support/supervisor-home.js'
 
 const root = dirname(dirname(CODEXD_ENTRY))

@@ -7,8 +7,8 @@ import {chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'no
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {after, before, describe, it} from 'node:test'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
-import {CODEXD_BIN, killAllStarted, runCommand, trackPid} from '../src/shared/harness/processes.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
+import {CODEXD_BIN, killAllStarted, runCommand, trackPid} from '../src/ground/harness/processes.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 /** Fenced blocks whose `codexd` lines are examples; other languages are file contents. */

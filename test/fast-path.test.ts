@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
+import {tempHome} from '../src/ground/harness/home.js'
 import {startBuiltinServer} from './support/builtin-server.js'
-import {finished, isAlive, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {finished, isAlive, killAllStarted, killGroup, runCodexd, spawnCodexd, trackPid, waitFor} from '../src/ground/harness/processes.js'
 
 /** A module hook that makes any import of @oclif/core fail: proves a command did not load it. */
 const FORBID_OCLIF = `--import=data:text/javascript,${encodeURIComponent(`

@@ -34,10 +34,10 @@ describe('import rooms (docs/architecture.md): imports only go down', {timeout: 
     assert.match(out, /imports only go down/)
   })
 
-  it('fails on an upward import (shared/ -> daemon/)', () => {
-    const {code, out} = check(copyWith('src/shared/util/wait.ts', "export {startControlServer} from '../../daemon/control/server.js'"))
+  it('fails on an upward import (ground/ -> daemon/)', () => {
+    const {code, out} = check(copyWith('src/ground/util/wait.ts', "export {startControlServer} from '../../daemon/control/server.js'"))
     assert.equal(code, 1, out)
-    assert.match(out, /shared-imports-upwards: src\/shared\/util\/wait\.ts -> src\/daemon\/control\/server\.ts/)
+    assert.match(out, /ground-imports-upwards: src\/ground\/util\/wait\.ts -> src\/daemon\/control\/server\.ts/)
   })
 
   it('fails on a client -> daemon import', () => {

@@ -3,7 +3,7 @@ import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {fixtureCommand, startAndTrack, status, supervisedHome, waitForStatus, type SupervisedHome} from './support/supervisor-home.js'
 
 interface Listed {

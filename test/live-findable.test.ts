@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
-import {runCodexd} from '../src/shared/harness/processes.js'
-import {lockHolderAt} from '../src/shared/lock/holders.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
+import {lockHolderAt} from '../src/ground/lock/holders.js'
 import {isRunning, startAndTrack, status, supervisedHome, waitForStatus, waitGone} from './support/supervisor-home.js'
 
 describe('the supervisor binds its control socket again', {timeout: 120_000}, () => {

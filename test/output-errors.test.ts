@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {closeSync, openSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
-import {finished, spawnCodexd} from '../src/shared/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
+import {finished, spawnCodexd} from '../src/ground/harness/processes.js'
 
 /** Runs `codexd ARGS` with its standard output on /dev/full (every write fails with ENOSPC). */
 async function onFullDisk(args: string[], env: NodeJS.ProcessEnv) {

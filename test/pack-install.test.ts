@@ -8,10 +8,10 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
-import {tempHome} from '../src/shared/harness/home.js'
-import {finished, spawnTracked, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
+import {finished, spawnTracked, trackPid, waitFor} from '../src/ground/harness/processes.js'
 import {collect} from './support/proxy-stdio.js'
-import {REGISTRY_FAILURE} from '../src/shared/harness/real-codex.js'
+import {REGISTRY_FAILURE} from '../src/ground/harness/real-codex.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const run = promisify(execFile)

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict'
 import type {ChildProcess} from 'node:child_process'
 import {after, describe, test} from 'node:test'
-import {tempHome} from '../src/shared/harness/home.js'
-import {isAlive, killAllStarted, runCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
+import {isAlive, killAllStarted, runCodexd, trackPid, waitFor} from '../src/ground/harness/processes.js'
 import {collect, exitOf, JsonlClient, processesUsingHome, rpcThroughProxy, spawnProxy} from './support/proxy-stdio.js'
 
 const CLIENTS = 32

@@ -9,8 +9,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
-import type {TempHome} from '../src/shared/harness/home.js'
-import {waitFor} from '../src/shared/harness/processes.js'
+import type {TempHome} from '../src/ground/harness/home.js'
+import {waitFor} from '../src/ground/harness/processes.js'
 import {builtinThroughProxy, collect, exitOf, homesForFile, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
 const newHome = homesForFile('codexd-proxy-')

@@ -10,7 +10,7 @@ import {createServer, type Socket} from 'node:net'
 import {join} from 'node:path'
 import {describe, test} from 'node:test'
 import {WebSocketServer} from 'ws'
-import {waitFor} from '../src/shared/harness/processes.js'
+import {waitFor} from '../src/ground/harness/processes.js'
 import {collect, exitOf, homesForFile, JsonlClient, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
 const MiB = 1024 * 1024

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import {describe, test} from 'node:test'
-import {probeSocket} from '../src/shared/startup/socket-probe.js'
-import {spawnTracked, waitFor} from '../src/shared/harness/processes.js'
+import {probeSocket} from '../src/ground/startup/socket-probe.js'
+import {spawnTracked, waitFor} from '../src/ground/harness/processes.js'
 import {collect, exitOf, homesForFile, JsonlClient, processesUsingHome, rpcThroughProxy, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 
 const newHome = homesForFile('codexd-proxy-wait-')

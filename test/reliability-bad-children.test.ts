@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
 import {lockHolderPids} from './support/lock-holders.js'
-import {runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {fixtureCommand, homeProcesses, isRunning, supervisedHome, waitForStatus} from './support/supervisor-home.js'
 
 /** The bad children of issue 6 not covered elsewhere (docs/reliability.md maps the rest to their tests). */

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict'
 import {existsSync, lstatSync} from 'node:fs'
 import {after, describe, test} from 'node:test'
 import {startBuiltinServer} from './support/builtin-server.js'
-import {tempHome} from '../src/shared/harness/home.js'
+import {tempHome} from '../src/ground/harness/home.js'
 import {lockHolderPids} from './support/lock-holders.js'
-import {finished, killAllStarted, killGroup, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {finished, killAllStarted, killGroup, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {processesUsingHome} from './support/proxy-stdio.js'
 import {checkDatabase, queryDatabase} from './support/sqlite-check.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'
 
-/** The startup phases of the built-in app-server, in order (src/shared/startup/serialized-startup.ts, src/shared/state/database.ts). */
+/** The startup phases of the built-in app-server, in order (src/ground/startup/serialized-startup.ts, src/ground/state/database.ts). */
 const PHASES = ['after-lock', 'after-prepare', 'during-migration', 'after-state', 'after-bind'] as const
 
 describe('kill -9 of the built-in app-server at each startup phase', () => {

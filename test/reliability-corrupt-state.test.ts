@@ -4,7 +4,7 @@ import {existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFile
 import {basename, dirname, join} from 'node:path'
 import {after, describe, test} from 'node:test'
 import {startBuiltinServer} from './support/builtin-server.js'
-import {finished, killGroup, runCodexd, trackPid} from '../src/shared/harness/processes.js'
+import {finished, killGroup, runCodexd, trackPid} from '../src/ground/harness/processes.js'
 import {checkDatabase, queryDatabase} from './support/sqlite-check.js'
 import {status, supervisedHome, type SupervisedHome} from './support/supervisor-home.js'
 import {RpcClient} from './support/ws-client.js'

@@ -8,7 +8,7 @@ import {appendFileSync, mkdtempSync, rmdirSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, test} from 'node:test'
-import {runCodexd, type Finished} from '../src/shared/harness/processes.js'
+import {runCodexd, type Finished} from '../src/ground/harness/processes.js'
 import {checkDatabase} from './support/sqlite-check.js'
 import {homeProcesses, status, supervisedHome, waitForStatus, type SupervisedHome} from './support/supervisor-home.js'
 

@@ -3,7 +3,7 @@ import type {ChildProcess} from 'node:child_process'
 import {after, describe, test} from 'node:test'
 import {fdCount, rssKiB} from './support/proc-stats.js'
 import {exitOf, rpcThroughProxy, spawnProxy} from './support/proxy-stdio.js'
-import {runCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {runCodexd, trackPid, waitFor} from '../src/ground/harness/processes.js'
 import {status, supervisedHome} from './support/supervisor-home.js'
 import {RpcClient} from './support/ws-client.js'
 

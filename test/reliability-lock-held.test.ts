@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {existsSync, mkdirSync} from 'node:fs'
 import {after, describe, test} from 'node:test'
-import {holdLockWithFlockCommand} from '../src/shared/harness/flock-holder.js'
+import {holdLockWithFlockCommand} from '../src/ground/harness/flock-holder.js'
 import {lockHolderPids} from './support/lock-holders.js'
-import {killGroup, runCodexd} from '../src/shared/harness/processes.js'
+import {killGroup, runCodexd} from '../src/ground/harness/processes.js'
 import {homeProcesses, supervisedHome, waitGone, type SupervisedHome} from './support/supervisor-home.js'
 
 /** A lock held forever by a hung flock(1): every command gives up after its timeout and names the holder. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, describe, test} from 'node:test'
 import {fdCount} from './support/proc-stats.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {assertNoGrowth, soakCycle, summarize, type CycleFigures} from './support/soak.js'
 import {queryDatabase} from './support/sqlite-check.js'
 import {supervisedHome} from './support/supervisor-home.js'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {readdirSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {after, describe, test} from 'node:test'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {rssKiB} from './support/proc-stats.js'
 import {fixtureCommand, startAndTrack, supervisedHome} from './support/supervisor-home.js'
 

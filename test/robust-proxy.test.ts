@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {describe, test} from 'node:test'
-import {holdLockWithFlockCommand} from '../src/shared/harness/flock-holder.js'
-import {killGroup, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
-import {ensurePrivateDir} from '../src/shared/home/private-dir.js'
+import {holdLockWithFlockCommand} from '../src/ground/harness/flock-holder.js'
+import {killGroup, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
+import {ensurePrivateDir} from '../src/ground/home/private-dir.js'
 import {collect, exitOf, homesForFile, spawnProxy, startBuiltin} from './support/proxy-stdio.js'
 import {fixtureCommand, FAST} from './support/supervisor-home.js'
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import {appendFileSync, mkdirSync, readFileSync} from 'node:fs'
 import {after, describe, test} from 'node:test'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {fixtureCommand, homeProcesses, startAndTrack, status, supervisedHome, waitGone, type SupervisedHome} from './support/supervisor-home.js'
 
 const homes: SupervisedHome[] = []

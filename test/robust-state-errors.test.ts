@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {after, describe, test} from 'node:test'
-import {killGroup, runCodexd} from '../src/shared/harness/processes.js'
-import {tempHome} from '../src/shared/harness/home.js'
+import {killGroup, runCodexd} from '../src/ground/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
 import {exitOf} from './support/proxy-stdio.js'
 import {startBuiltinServer} from './support/builtin-server.js'
 

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import AjvModule from 'ajv'
-import {runCodexd, trackPid} from '../src/shared/harness/processes.js'
+import {runCodexd, trackPid} from '../src/ground/harness/processes.js'
 import {supervisedHome} from './support/supervisor-home.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))

@@ -7,8 +7,8 @@ import {existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlin
 import {join} from 'node:path'
 import {after, beforeEach, describe, it} from 'node:test'
 import {serviceIdentity} from '../src/client/service/service-identity.js'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
-import {runCodexd, trackPid} from '../src/shared/harness/processes.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
+import {runCodexd, trackPid} from '../src/ground/harness/processes.js'
 
 /** Logs `$*` to $FAKE_LOG; answers is-enabled/is-active/show (MainPID: $FAKE_MAIN_PID); exits $FAKE_FAIL_EXIT for the verb in $FAKE_FAIL_VERB. */
 const FAKE_SYSTEMCTL = `#!/bin/sh

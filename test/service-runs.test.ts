@@ -8,9 +8,9 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
 import {findExecutable} from './support/interactive-shell.js'
-import {finished, isAlive, runCodexd, spawnTracked, waitFor} from '../src/shared/harness/processes.js'
+import {finished, isAlive, runCodexd, spawnTracked, waitFor} from '../src/ground/harness/processes.js'
 
 /** Splits a systemd command line as written by codexd: words, "quoted words" with \\ and \" escapes; %% and $$ unescaped. */
 function systemdWords(line: string): string[] {

@@ -7,9 +7,9 @@ import {existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSy
 import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {serviceIdentity} from '../src/client/service/service-identity.js'
-import {findOnPath} from '../src/shared/children/find-on-path.js'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {findOnPath} from '../src/ground/children/find-on-path.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 
 /** Logs `$*` to $FAKE_LOG; answers is-enabled/is-active like a manager that runs the unit. */
 const FAKE_SYSTEMCTL = `#!/bin/sh

@@ -6,9 +6,9 @@ import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {quoteWord} from '../src/client/shell-init/quote.js'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
 import {findExecutable, NO_TERMINAL, runInteractive, runOnTerminal, userEnv, writeProfile, type ShellName} from './support/interactive-shell.js'
-import {CODEXD_BIN, runCodexd, trackPid, waitFor} from '../src/shared/harness/processes.js'
+import {CODEXD_BIN, runCodexd, trackPid, waitFor} from '../src/ground/harness/processes.js'
 
 const MARK: Record<ShellName, string> = {bash: 'echo "mark-$((6*7))"', zsh: 'echo "mark-$((6*7))"', fish: "echo mark-(math 6 '*' 7)"}
 

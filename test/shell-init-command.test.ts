@@ -5,9 +5,9 @@ import {spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, realpathSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {tempHome, type TempHome} from '../src/shared/harness/home.js'
+import {tempHome, type TempHome} from '../src/ground/harness/home.js'
 import {findExecutable} from './support/interactive-shell.js'
-import {CODEXD_BIN, runCodexd} from '../src/shared/harness/processes.js'
+import {CODEXD_BIN, runCodexd} from '../src/ground/harness/processes.js'
 
 describe('codexd shell-init', () => {
   let home: TempHome

@@ -8,7 +8,7 @@ import {after, describe, it} from 'node:test'
 import {processesForHome} from '../src/client/smoke/census.js'
 import {SCENARIOS} from '../src/client/smoke/scenarios/index.js'
 import {parseJunit} from './support/junit.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 
 describe('codexd smoke --server builtin', () => {
   const out = mkdtempSync(join(tmpdir(), 'codexd-smoke-out-'))

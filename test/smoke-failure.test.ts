@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url'
 import {after, describe, it} from 'node:test'
 import {processesForHome} from '../src/client/smoke/census.js'
 import {parseJunit} from './support/junit.js'
-import {finished, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {finished, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/children/', import.meta.url))
 

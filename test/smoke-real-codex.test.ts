@@ -7,8 +7,8 @@ import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {processesForHome} from '../src/client/smoke/census.js'
 import {parseJunit} from './support/junit.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
-import {installRealCodex} from '../src/shared/harness/real-codex.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
+import {installRealCodex} from '../src/ground/harness/real-codex.js'
 
 describe('codexd smoke --server codex (real @openai/codex 0.169.0)', () => {
   let codex: {bin: string; version: string} | undefined

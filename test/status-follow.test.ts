@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
-import {finished, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {finished, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {startAndTrack, supervisedHome} from './support/supervisor-home.js'
 
 /** Collects a running command's stdout lines as they arrive. */

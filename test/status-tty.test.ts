@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {after, before, describe, it} from 'node:test'
-import {CODEXD_BIN, finished, runCodexd, spawnTracked} from '../src/shared/harness/processes.js'
+import {CODEXD_BIN, finished, runCodexd, spawnTracked} from '../src/ground/harness/processes.js'
 import {NO_TERMINAL} from './support/interactive-shell.js'
 import {startAndTrack, supervisedHome} from './support/supervisor-home.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {existsSync, lstatSync, statSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
-import {finished, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {finished, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {homeProcesses, isRunning as isAlive, status, supervisedHome, waitForStatus, waitGone} from './support/supervisor-home.js'
 import {RpcClient} from './support/ws-client.js'
 import {listenerCount} from './support/unix-listeners.js'
@@ -151,7 +151,7 @@ describe('the supervisor state database and the instance lock', () => {
 
   it('a supervisor that cannot take the instance lock exits 6 without creating or migrating the database', async () => {
     const {fileURLToPath} = await import('node:url')
-    const {spawnTracked} = await import('../src/shared/harness/processes.js')
+    const {spawnTracked} = await import('../src/ground/harness/processes.js')
     // Holds supervisor.instance.lock (and a silent control socket), like a live supervisor.
     const holder = spawnTracked(process.execPath, [fileURLToPath(new URL('fixtures/children/fake-wedged-supervisor.mjs', import.meta.url))], {env: home.env})
     let stderr = ''
@@ -171,8 +171,8 @@ describe('codexd start progress', () => {
 
   it('prints progress on a TTY only', async () => {
     // script(1) gives the command a pseudo-terminal.
-    const {spawnTracked} = await import('../src/shared/harness/processes.js')
-    const command = `${process.execPath} ${(await import('../src/shared/harness/processes.js')).CODEXD_BIN} start`
+    const {spawnTracked} = await import('../src/ground/harness/processes.js')
+    const command = `${process.execPath} ${(await import('../src/ground/harness/processes.js')).CODEXD_BIN} start`
     const tty = await finished(spawnTracked('script', ['-qec', command, '/dev/null'], {env: home.env}))
     assert.equal(tty.code, 0, tty.stdout)
     assert.match(tty.stdout, /codexd: starting the codexd supervisor/)

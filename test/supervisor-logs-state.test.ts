@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {existsSync, statSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
-import {StateDatabase} from '../src/shared/state/database.js'
-import {finished, runCodexd, spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {StateDatabase} from '../src/ground/state/database.js'
+import {finished, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {startAndTrack, supervisedHome} from './support/supervisor-home.js'
 
 describe('codexd logs', () => {

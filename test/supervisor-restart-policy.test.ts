@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import type {StatusReport} from '../src/shared/protocol/status-report.js'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import type {StatusReport} from '../src/ground/protocol/status-report.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {fixtureCommand, isRunning, status, supervisedHome, waitForStatus} from './support/supervisor-home.js'
 
 /** The delays announced by backoff events, in order. */
@@ -76,7 +76,7 @@ describe('restart policy: the wait announced is the wait taken', {timeout: 120_0
 
 /** When each child was spawned (ms since the epoch), from the supervisor's state database. */
 async function spawnTimes(database: string): Promise<number[]> {
-  const {SupervisorStore} = await import('../src/shared/supervisor-state/store.js')
+  const {SupervisorStore} = await import('../src/ground/supervisor-state/store.js')
   const store = await SupervisorStore.openForReading(database)
   assert.ok(store, `no readable state database at ${database}`)
   try {
@@ -119,7 +119,7 @@ describe('restart policy: backoff resets after a stable run', () => {
   after(() => home.cleanup())
 
   it('unstable exits grow the delay; a run longer than CODEXD_STABLE_MS starts over from the minimum', async () => {
-    const {spawnCodexd} = await import('../src/shared/harness/processes.js')
+    const {spawnCodexd} = await import('../src/ground/harness/processes.js')
     const run = spawnCodexd(['run'], home.env)
     await waitForStatus(home.env, (r) => delays(r).length >= 3, 'three unstable restarts')
     writeFileSync(heal, '') // from now on the child serves 800 ms (stable: >= 300 ms), then exits 7
@@ -140,11 +140,11 @@ describe('started means an initialize round trip', () => {
   after(() => home.cleanup())
 
   it('a child that binds the socket but never answers initialize is never "running", and is killed', async () => {
-    const {spawnCodexd} = await import('../src/shared/harness/processes.js')
+    const {spawnCodexd} = await import('../src/ground/harness/processes.js')
     spawnCodexd(['run'], home.env)
     const starting = await waitForStatus(home.env, (r) => r.child?.state === 'starting' && r.child.pid !== null, 'the child to be spawned')
-    const {probeSocket} = await import('../src/shared/startup/socket-probe.js')
-    const {waitFor} = await import('../src/shared/harness/processes.js')
+    const {probeSocket} = await import('../src/ground/startup/socket-probe.js')
+    const {waitFor} = await import('../src/ground/harness/processes.js')
     await waitFor(async () => (await probeSocket(home.paths.appServerSocket)).kind === 'live', {what: 'the fixture to bind'})
     const bound = await status(home.env)
     assert.equal(bound.code, 4, 'a bound socket alone is not running')

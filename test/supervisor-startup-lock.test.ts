@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {closeSync, openSync} from 'node:fs'
 import {after, describe, it} from 'node:test'
-import {lockHolders} from '../src/shared/lock/flock.js'
-import {spawnCodexd, waitFor} from '../src/shared/harness/processes.js'
+import {lockHolders} from '../src/ground/lock/flock.js'
+import {spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
 import {fixtureCommand, status, supervisedHome, waitForStatus} from './support/supervisor-home.js'
 
 /** Who holds app-server-startup.lock right now (from /proc/locks). */
@@ -64,7 +64,7 @@ describe('the startup lock after a lock-unaware child answered', () => {
   after(() => home.cleanup())
 
   it('is released once the child answered initialize (the lock covers only the startup window)', async () => {
-    const {runCodexd} = await import('../src/shared/harness/processes.js')
+    const {runCodexd} = await import('../src/ground/harness/processes.js')
     const started = await runCodexd(['start'], home.env)
     assert.equal(started.code, 0, started.stderr)
     const {report} = await status(home.env)

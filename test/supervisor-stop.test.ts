@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {runCodexd} from '../src/shared/harness/processes.js'
+import {runCodexd} from '../src/ground/harness/processes.js'
 import {fixtureCommand, homeProcesses, isRunning, startAndTrack, status, supervisedHome, waitForStatus, waitGone} from './support/supervisor-home.js'
 
 describe('stop: a child that ignores SIGTERM', () => {
@@ -83,7 +83,7 @@ describe('stop: a wedged supervisor that also ignores SIGTERM', () => {
 
   it('status says unreachable (exit 4); stop ends it with SIGKILL and says so', async () => {
     const {fileURLToPath} = await import('node:url')
-    const {spawnTracked, waitFor} = await import('../src/shared/harness/processes.js')
+    const {spawnTracked, waitFor} = await import('../src/ground/harness/processes.js')
     const fake = spawnTracked(process.execPath, [fileURLToPath(new URL('fixtures/children/fake-wedged-supervisor.mjs', import.meta.url))], {env: home.env})
     let stderr = ''
     fake.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {after, describe, it} from 'node:test'
-import {finished, spawnCodexd} from '../src/shared/harness/processes.js'
+import {finished, spawnCodexd} from '../src/ground/harness/processes.js'
 import {homeProcesses, status, supervisedHome} from './support/supervisor-home.js'
 import {listenerCount} from './support/unix-listeners.js'
 import {RpcClient} from './support/ws-client.js'

@@ -2,7 +2,7 @@
  * Temporary CODEX_HOMEs for the benchmarks, and the supervisors started in them. Every home is
  * stopped (codexd stop, then SIGKILL of every pid it reported) and deleted by cleanupHomes().
  */
-import {tempHome as makeTempHome} from '../../dist/shared/harness/home.js'
+import {tempHome as makeTempHome} from '../../dist/ground/harness/home.js'
 import {runCodexd, signal, trackDaemon} from './procs.mjs'
 
 const homes = new Set()

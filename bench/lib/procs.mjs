@@ -1,12 +1,12 @@
 /**
  * Processes for the benchmarks: the harness of the tests and `codexd smoke`
- * (src/shared/harness/processes.ts, built into dist/), so every process runs in its own process
+ * (src/ground/harness/processes.ts, built into dist/), so every process runs in its own process
  * group and every group (and every daemon pid learned later) is SIGKILLed when the bench exits,
  * also on failure or Ctrl-C. Never by name. Benchmarked processes get no pipes unless asked.
  */
-import {killAllStarted, spawnTracked as spawnGroup} from '../../dist/shared/harness/processes.js'
+import {killAllStarted, spawnTracked as spawnGroup} from '../../dist/ground/harness/processes.js'
 
-export {CODEXD_BIN, isAlive, killAllStarted as killEverything, runCodexd, runCommand as run, trackPid as trackDaemon, waitFor} from '../../dist/shared/harness/processes.js'
+export {CODEXD_BIN, isAlive, killAllStarted as killEverything, runCodexd, runCommand as run, trackPid as trackDaemon, waitFor} from '../../dist/ground/harness/processes.js'
 
 for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(name, () => {

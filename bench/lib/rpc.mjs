@@ -1,13 +1,13 @@
 /**
- * The benchmarks' JSON-RPC client: the one app-server client (src/shared/app-server-client/,
+ * The benchmarks' JSON-RPC client: the one app-server client (src/ground/app-server-client/,
  * built into dist/), either straight on a unix socket or through a stdio proxy child
  * (`codexd proxy`, `codex app-server proxy`), exactly as a desktop app talks through
  * `ssh host codexd proxy`.
  */
-import {AppServerClient} from '../../dist/shared/app-server-client/client.js'
-import {initializeRoundTrip} from '../../dist/shared/app-server-client/initialize.js'
-import {childStdioDuplex} from '../../dist/shared/app-server-client/stdio-duplex.js'
-import {connectPathFor} from '../../dist/shared/home/socket-path.js'
+import {AppServerClient} from '../../dist/ground/app-server-client/client.js'
+import {initializeRoundTrip} from '../../dist/ground/app-server-client/initialize.js'
+import {childStdioDuplex} from '../../dist/ground/app-server-client/stdio-duplex.js'
+import {connectPathFor} from '../../dist/ground/home/socket-path.js'
 
 /** Above codex's 16 MiB: the server's limit, never the client's, is what a bench meets. */
 const MAX_PAYLOAD = 64 * 1024 * 1024

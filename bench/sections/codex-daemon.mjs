@@ -5,7 +5,7 @@
  * codex's managed daemon. Goal: codexd at most 0.2x codex's own daemon for restart and for stop.
  * Each codex daemon process of the homes is killed by pid at the end (their CODEX_HOME names them).
  */
-import {processesForHome} from '../../dist/shared/proc/home-processes.js'
+import {processesForHome} from '../../dist/ground/proc/home-processes.js'
 import {startSupervisor, tempHome} from '../lib/homes.mjs'
 import {run, runCodexd, signal} from '../lib/procs.mjs'
 import {realCodex} from '../lib/real-codex.mjs'

@@ -14,7 +14,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {connect} from 'node:net'
-import {connectPathFor} from '../../dist/shared/home/socket-path.js'
+import {connectPathFor} from '../../dist/ground/home/socket-path.js'
 import {startSupervisor, tempHome} from '../lib/homes.mjs'
 import {CODEXD_BIN, spawnTracked} from '../lib/procs.mjs'
 import {Rpc} from '../lib/rpc.mjs'

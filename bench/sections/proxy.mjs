@@ -12,7 +12,7 @@
 import {once} from 'node:events'
 import {connect, createServer} from 'node:net'
 import {join} from 'node:path'
-import {connectPathFor} from '../../dist/shared/home/socket-path.js'
+import {connectPathFor} from '../../dist/ground/home/socket-path.js'
 import {startSupervisor, tempHome} from '../lib/homes.mjs'
 import {CODEXD_BIN, run, spawnTracked} from '../lib/procs.mjs'
 import {Rpc} from '../lib/rpc.mjs'

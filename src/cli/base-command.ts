@@ -1,5 +1,5 @@
 import {Command, Errors} from '@oclif/core'
-import {ExitCode} from '../shared/errors/exit-codes.js'
+import {ExitCode} from '../ground/errors/exit-codes.js'
 import {parseCommandLine} from './flags/parse.js'
 import type {CommandTable, Parsed} from './flags/table.js'
 import {reportError} from './report-error.js'

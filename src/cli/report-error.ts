@@ -1,5 +1,5 @@
 import {writeSync} from 'node:fs'
-import {CodexdError} from '../shared/errors/codexd-error.js'
+import {CodexdError} from '../ground/errors/codexd-error.js'
 
 /**
  * Prints a CodexdError as codexd's one-line error (`codexd: <message>`) and returns its exit

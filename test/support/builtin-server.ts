@@ -1,6 +1,6 @@
 import type {ChildProcess} from 'node:child_process'
-import type {TempHome} from '../../src/shared/harness/home.js'
-import {spawnCodexd, waitFor} from '../../src/shared/harness/processes.js'
+import type {TempHome} from '../../src/ground/harness/home.js'
+import {spawnCodexd, waitFor} from '../../src/ground/harness/processes.js'
 
 export interface StartedServer {
   readonly child: ChildProcess

@@ -1,6 +1,6 @@
 import type {DoctorCheck} from '../../src/client/doctor/types.js'
-import type {TempHome} from '../../src/shared/harness/home.js'
-import {runCodexd} from '../../src/shared/harness/processes.js'
+import type {TempHome} from '../../src/ground/harness/home.js'
+import {runCodexd} from '../../src/ground/harness/processes.js'
 
 /** Variables from the machine that would make a doctor run depend on who runs the tests. */
 const MACHINE_VARIABLES = ['XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'CODEXD_CODEX_BIN', 'CODEXD_SERVER', 'CODEXD_LOGIN_PATH']

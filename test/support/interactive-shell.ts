@@ -1,7 +1,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
-import {findOnPath} from '../../src/shared/children/find-on-path.js'
-import {finished, spawnTracked, type Finished} from '../../src/shared/harness/processes.js'
+import {findOnPath} from '../../src/ground/children/find-on-path.js'
+import {finished, spawnTracked, type Finished} from '../../src/ground/harness/processes.js'
 
 /** The shells shell-init supports. */
 export type ShellName = 'bash' | 'zsh' | 'fish'

@@ -4,7 +4,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {killGroup, spawnTracked, waitFor} from '../../src/shared/harness/processes.js'
+import {killGroup, spawnTracked, waitFor} from '../../src/ground/harness/processes.js'
 
 const SOURCE = fileURLToPath(new URL('../fixtures/noflock-fs/noflock-fs.c', import.meta.url))
 

@@ -2,12 +2,12 @@ import type {ChildProcess} from 'node:child_process'
 import {once} from 'node:events'
 import {after} from 'node:test'
 import type WebSocket from 'ws'
-import {AppServerClient} from '../../src/shared/app-server-client/client.js'
-import {appServerWebSocket, whenOpen} from '../../src/shared/app-server-client/connect.js'
-import {childStdioDuplex} from '../../src/shared/app-server-client/stdio-duplex.js'
-import {probeSocket} from '../../src/shared/startup/socket-probe.js'
-import {tempHome, type TempHome} from '../../src/shared/harness/home.js'
-import {killAllStarted, spawnCodexd, waitFor} from '../../src/shared/harness/processes.js'
+import {AppServerClient} from '../../src/ground/app-server-client/client.js'
+import {appServerWebSocket, whenOpen} from '../../src/ground/app-server-client/connect.js'
+import {childStdioDuplex} from '../../src/ground/app-server-client/stdio-duplex.js'
+import {probeSocket} from '../../src/ground/startup/socket-probe.js'
+import {tempHome, type TempHome} from '../../src/ground/harness/home.js'
+import {killAllStarted, spawnCodexd, waitFor} from '../../src/ground/harness/processes.js'
 
 /** Spawns `codexd proxy ARGS` with pipes on all three stdio streams. */
 export function spawnProxy(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -90,7 +90,7 @@ export class JsonlClient {
 }
 
 /** Live processes whose environment has CODEX_HOME=`home`: every supervisor, app-server child or proxy of a test home. */
-export {processesForHome as processesUsingHome} from '../../src/shared/proc/home-processes.js'
+export {processesForHome as processesUsingHome} from '../../src/ground/proc/home-processes.js'
 
 /**
  * Fresh temporary homes for one test file: every home handed out is removed, and every process

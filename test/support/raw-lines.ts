@@ -1,6 +1,6 @@
 import {connect, type Socket} from 'node:net'
 import {once} from 'node:events'
-import {waitFor} from '../../src/shared/harness/processes.js'
+import {waitFor} from '../../src/ground/harness/processes.js'
 
 /** A raw unix-socket client that reads newline-separated text (JSON-lines protocols). */
 export class LineClient {

@@ -3,8 +3,8 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {createConnection, createServer} from 'node:net'
 import {tmpdir, userInfo} from 'node:os'
 import {join} from 'node:path'
-import {killGroup, spawnTracked, waitFor} from '../../src/shared/harness/processes.js'
-import {isAlive} from '../../src/shared/proc/processes.js'
+import {killGroup, spawnTracked, waitFor} from '../../src/ground/harness/processes.js'
+import {isAlive} from '../../src/ground/proc/processes.js'
 
 const SSHD = '/usr/sbin/sshd'
 

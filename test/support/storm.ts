@@ -1,9 +1,9 @@
 import type {ChildProcess} from 'node:child_process'
-import {connectPathFor} from '../../src/shared/home/socket-path.js'
-import {StateDatabase} from '../../src/shared/state/database.js'
+import {connectPathFor} from '../../src/ground/home/socket-path.js'
+import {StateDatabase} from '../../src/ground/state/database.js'
 import {builtinMigrations} from '../../src/daemon/app-server/schema.js'
-import type {TempHome} from '../../src/shared/harness/home.js'
-import {finished, isAlive, spawnCodexd, waitFor, type Finished} from '../../src/shared/harness/processes.js'
+import type {TempHome} from '../../src/ground/harness/home.js'
+import {finished, isAlive, spawnCodexd, waitFor, type Finished} from '../../src/ground/harness/processes.js'
 import {listenerCount} from './unix-listeners.js'
 
 export interface StormResult {

@@ -1,9 +1,9 @@
 import {fileURLToPath} from 'node:url'
-import type {StatusReport} from '../../src/shared/protocol/status-report.js'
-import {tempHome, type TempHome} from '../../src/shared/harness/home.js'
-import {processesForHome as homeProcesses} from '../../src/shared/proc/home-processes.js'
-import {isAlive as isRunning} from '../../src/shared/proc/processes.js'
-import {runCodexd, trackPid, waitFor} from '../../src/shared/harness/processes.js'
+import type {StatusReport} from '../../src/ground/protocol/status-report.js'
+import {tempHome, type TempHome} from '../../src/ground/harness/home.js'
+import {processesForHome as homeProcesses} from '../../src/ground/proc/home-processes.js'
+import {isAlive as isRunning} from '../../src/ground/proc/processes.js'
+import {runCodexd, trackPid, waitFor} from '../../src/ground/harness/processes.js'
 
 /** `node <fixture>` for a fixture child in test/fixtures/children, as a --server command. */
 export function fixtureCommand(name: string): string {
@@ -75,7 +75,7 @@ export async function startAndTrack(home: SupervisedHome, args: string[] = []): 
 }
 
 /** True while `pid` runs (a zombie, exited but not yet reaped by init, counts as gone). */
-export {isAlive as isRunning} from '../../src/shared/proc/processes.js'
+export {isAlive as isRunning} from '../../src/ground/proc/processes.js'
 
 /** Waits until none of `pids` is alive. */
 export function waitGone(pids: number[], what: string, timeoutMs = 15_000): Promise<boolean> {

@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {trackPid} from '../../src/shared/harness/processes.js'
+import {trackPid} from '../../src/ground/harness/processes.js'
 
 /** The real codex TUI running in a tmux server of its own (`tmux -L <unique>`), for one test. */
 export interface TmuxTui {

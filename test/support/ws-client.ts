@@ -1,7 +1,7 @@
-import {AppServerClient} from '../../src/shared/app-server-client/client.js'
-import {connectPathFor} from '../../src/shared/home/socket-path.js'
+import {AppServerClient} from '../../src/ground/app-server-client/client.js'
+import {connectPathFor} from '../../src/ground/home/socket-path.js'
 
-/** The app-server client of src/shared/app-server-client/, as the tests open it. */
+/** The app-server client of src/ground/app-server-client/, as the tests open it. */
 export type RpcClient = AppServerClient
 
 export const RpcClient = {

@@ -3,7 +3,7 @@ import {DOCTOR} from '../flags/tables.js'
 import {CodexdCommand} from '../base-command.js'
 import {formatDoctorReport} from '../../client/doctor/format.js'
 import {doctorContext, runDoctor} from '../../client/doctor/run-doctor.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 
 export default class Doctor extends CodexdCommand {
   static override summary = 'Find what stops this CODEX_HOME from working, and say the fix for each.'

@@ -1,5 +1,5 @@
-import {usageError, type CodexdError} from '../../shared/errors/codexd-error.js'
-import {expectation, parseSetting} from '../../shared/util/setting.js'
+import {usageError, type CodexdError} from '../../ground/errors/codexd-error.js'
+import {expectation, parseSetting} from '../../ground/util/setting.js'
 import type {CommandTable, FlagSpec, Parsed} from './table.js'
 
 /** `-h` and `--help`: oclif shows the help; the fast path hands these command lines to it. */

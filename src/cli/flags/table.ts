@@ -1,4 +1,4 @@
-import type {SettingSpec, SettingValue} from '../../shared/util/setting.js'
+import type {SettingSpec, SettingValue} from '../../ground/util/setting.js'
 
 /**
  * The flag table of a command: every flag and argument declared once, as plain data. Both the

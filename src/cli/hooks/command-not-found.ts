@@ -1,5 +1,5 @@
 import {loadHelpClass, type Hook} from '@oclif/core'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {closestCommand} from './closest.js'
 
 /**

@@ -1,5 +1,5 @@
 import {followLog, readLog} from '../../client/logs/log-follow.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 
 export interface LogsOptions {
   readonly follow: boolean

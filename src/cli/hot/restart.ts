@@ -1,7 +1,7 @@
 import {isatty} from 'node:tty'
 import {refuseForceWithoutTakeover} from './takeover-flags.js'
 import {restartSupervisor} from '../../client/operations/restart-supervisor.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 
 export interface RestartOptions {
   readonly server: string | undefined

@@ -2,7 +2,7 @@ import {isatty} from 'node:tty'
 import {refuseForceWithoutTakeover} from './takeover-flags.js'
 import {ensureSupervisor} from '../../client/ensure/ensure-supervisor.js'
 import {describeStart} from '../../client/ensure/start-output.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 
 export interface StartOptions {
   readonly json: boolean

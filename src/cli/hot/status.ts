@@ -1,7 +1,7 @@
 import {formatStatus} from '../../client/operations/format-status.js'
 import {queryStatus} from '../../client/operations/status-query.js'
-import {statusExitCode} from '../../shared/protocol/status-report.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {statusExitCode} from '../../ground/protocol/status-report.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 // codex-daemon (issue 10): who else serves the socket
 import {formatListenerOwner, listenerOwnerExitCode, withListenerOwner} from '../../client/takeover/owner-status.js'
 

@@ -1,5 +1,5 @@
 import {describeStop, stopSupervisor} from '../../client/operations/stop-supervisor.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 
 export interface StopOptions {
   readonly grace: number

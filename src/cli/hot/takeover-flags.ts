@@ -1,5 +1,5 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 
 /** `--force` widens `--takeover` only: alone it is refused rather than ignored. */
 export function refuseForceWithoutTakeover(options: {readonly takeover?: boolean; readonly force?: boolean}): void {

@@ -1,4 +1,4 @@
-import {CODEXD_VERSION} from '../../shared/product.js'
+import {CODEXD_VERSION} from '../../ground/product.js'
 
 /** `codexd version`, `--version`, `-v`: the version of package.json, alone on its line. */
 export function printVersion(): number {

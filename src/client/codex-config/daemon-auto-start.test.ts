@@ -3,7 +3,7 @@ import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
 import {readDaemonAutoStart, setDaemonAutoStart, writeDaemonAutoStart} from './daemon-auto-start.js'
 
 const WITH_TABLES = `# codex config, hand-edited

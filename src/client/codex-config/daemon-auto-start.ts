@@ -1,7 +1,7 @@
 import {chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 
 /** The one key codexd edits in codex's config: codex's `[features] daemon_auto_start` (default true). */
 const KEY = 'daemon_auto_start'

@@ -1,25 +1,25 @@
 import {connect} from 'node:net'
 import {dirname} from 'node:path'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {checkPrivateDirIfPresent} from '../../shared/home/private-dir.js'
-import {connectPathFor} from '../../shared/home/socket-path.js'
-import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
-import {connectFailure} from '../../shared/util/connect-failure.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {checkPrivateDirIfPresent} from '../../ground/home/private-dir.js'
+import {connectPathFor} from '../../ground/home/socket-path.js'
+import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../ground/protocol/control.js'
+import {connectFailure} from '../../ground/util/connect-failure.js'
 
 /** Default wait for a supervisor's answer; a live supervisor answers in milliseconds. */
 export const DEFAULT_CONTROL_TIMEOUT_MS = 5000
 
 /**
  * Sends one request to the supervisor of `paths.home` over its control socket and resolves with
- * its answer, checked against the protocol (src/shared/protocol/control.ts) and without the
+ * its answer, checked against the protocol (src/ground/protocol/control.ts) and without the
  * wire's `ok`. Fails with a CodexdError: `unknown-request` (exit 1) for a type the protocol does
  * not have (nothing is sent), `supervisor-not-running` (exit 3) when nothing listens (no socket
  * file, or a stale one), `supervisor-unreachable` (exit 4) when something is there but does not
  * answer within `timeoutMs`, `supervisor-bad-answer` (exit 4) when the answer is not JSON or not
  * the request's answer shape, and the supervisor's own code when it answered with an error.
- * Imports only node builtins and shared/ (the fast path loads it without oclif).
+ * Imports only node builtins and ground/ (the fast path loads it without oclif).
  */
 export async function controlRequest<T extends ControlRequestType>(paths: HomePaths, request: {readonly type: T} & ControlRequest<T>, timeoutMs = DEFAULT_CONTROL_TIMEOUT_MS): Promise<ControlAnswer<T>> {
   if (!isControlRequestType(request.type)) {

@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process'
-import {CODEX_BIN_ENV, SERVER_ENV} from '../../shared/children/child-spec.js'
-import {FIRST_LOCK_AWARE_CODEX, isLockAwareCodex, parseCodexVersion} from '../../shared/children/codex-version.js'
-import {findOnPath} from '../../shared/children/find-on-path.js'
+import {CODEX_BIN_ENV, SERVER_ENV} from '../../ground/children/child-spec.js'
+import {FIRST_LOCK_AWARE_CODEX, isLockAwareCodex, parseCodexVersion} from '../../ground/children/codex-version.js'
+import {findOnPath} from '../../ground/children/find-on-path.js'
 import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 const VERSION_TIMEOUT_MS = 15_000

@@ -1,7 +1,7 @@
 import {closeSync, lstatSync, openSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {lockHolders} from '../../shared/lock/flock.js'
-import {listenerCount} from '../../shared/proc/unix-listeners.js'
+import {lockHolders} from '../../ground/lock/flock.js'
+import {listenerCount} from '../../ground/proc/unix-listeners.js'
 import {notOnThisPlatform, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** Where codex (0.169 on) binds the sockets of homes whose socket path is too long, per user. */

@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {isAlive} from '../../shared/proc/processes.js'
+import {isAlive} from '../../ground/proc/processes.js'
 import {fail, notOnThisPlatform, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** A process of codex's own managed daemon: the server it runs, or its auto-updater. */

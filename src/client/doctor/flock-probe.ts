@@ -1,6 +1,6 @@
 import {rmSync} from 'node:fs'
 import {join} from 'node:path'
-import {acquireLock} from '../../shared/lock/flock.js'
+import {acquireLock} from '../../ground/lock/flock.js'
 import {existingBase} from './existing-base.js'
 import {fail, ok, type DoctorCheck, type DoctorContext} from './types.js'
 

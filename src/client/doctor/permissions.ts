@@ -1,8 +1,8 @@
 import {accessSync, constants, lstatSync, statSync, type Stats} from 'node:fs'
 import {dirname} from 'node:path'
-import {errnoCode} from '../../shared/errors/codexd-error.js'
-import {checkPrivateDir} from '../../shared/home/private-dir.js'
-import {planSocketEndpoint, socketPathFits} from '../../shared/home/socket-path.js'
+import {errnoCode} from '../../ground/errors/codexd-error.js'
+import {checkPrivateDir} from '../../ground/home/private-dir.js'
+import {planSocketEndpoint, socketPathFits} from '../../ground/home/socket-path.js'
 import {homeSockets} from './socket-paths.js'
 import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 

@@ -1,5 +1,5 @@
 import {resolve} from 'node:path'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 import {checkCodex} from './codex-binary.js'
 import {checkCodexDaemon} from './codex-daemon.js'
 import {checkCodexDaemonTmp} from './codex-daemon-tmp.js'

@@ -1,6 +1,6 @@
 import {lstatSync} from 'node:fs'
-import {errnoCode} from '../../shared/errors/codexd-error.js'
-import {shortSocketDir} from '../../shared/home/socket-path.js'
+import {errnoCode} from '../../ground/errors/codexd-error.js'
+import {shortSocketDir} from '../../ground/home/socket-path.js'
 import {fail, ok, warn, type DoctorCheck, type DoctorContext} from './types.js'
 
 /**

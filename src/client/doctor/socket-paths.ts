@@ -1,5 +1,5 @@
 import {lstatSync, readlinkSync} from 'node:fs'
-import {MAX_SOCKET_PATH_BYTES, planSocketEndpoint, socketPathFits} from '../../shared/home/socket-path.js'
+import {MAX_SOCKET_PATH_BYTES, planSocketEndpoint, socketPathFits} from '../../ground/home/socket-path.js'
 import {fail, ok, type DoctorCheck, type DoctorContext} from './types.js'
 
 /** The sockets codexd binds or connects to for one home, by check id. */

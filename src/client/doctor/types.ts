@@ -1,4 +1,4 @@
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 
 /** A check's verdict: `fail` stops the home from working (doctor exits 1); `warn` may, later or elsewhere. */
 export type CheckStatus = 'ok' | 'warn' | 'fail'

@@ -1,22 +1,22 @@
 import type {ChildProcess} from 'node:child_process'
 import {closeSync, openSync, statfsSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {serverChoice} from '../../shared/children/child-spec.js'
-import {CODEXD_ENTRY} from '../../shared/product.js'
+import {serverChoice} from '../../ground/children/child-spec.js'
+import {CODEXD_ENTRY} from '../../ground/product.js'
 import {controlRequest} from '../control/client.js'
-import type {ChildSummary as PingAnswer} from '../../shared/protocol/control.js'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {ensurePrivateDir} from '../../shared/home/private-dir.js'
-import {preflightHomePaths} from '../../shared/startup/preflight.js'
-import {faultPoint} from '../../shared/testing/fault-points.js'
-import type {HeldLock} from '../../shared/lock/flock.js'
-import {logTail} from '../../shared/util/log-tail.js'
+import type {ChildSummary as PingAnswer} from '../../ground/protocol/control.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {ensurePrivateDir} from '../../ground/home/private-dir.js'
+import {preflightHomePaths} from '../../ground/startup/preflight.js'
+import {faultPoint} from '../../ground/testing/fault-points.js'
+import type {HeldLock} from '../../ground/lock/flock.js'
+import {logTail} from '../../ground/util/log-tail.js'
 import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {checkServerCommand, commandCannotRun} from './server-command.js'
-import {descendsFromSupervisedChild} from '../../shared/proc/supervised-descendant.js'
+import {descendsFromSupervisedChild} from '../../ground/proc/supervised-descendant.js'
 import {quoteWord} from '../shell-init/quote.js'
 
 export interface EnsureOptions {
@@ -122,7 +122,7 @@ function logSize(path: string): number {
  * the lock one after another only to find it running.
  */
 async function lockOrSupervisor(paths: HomePaths, deadline: number, progress: (message: string) => void): Promise<{lock: HeldLock} | {answer: PingAnswer}> {
-  const {acquireLock} = await import('../../shared/lock/flock.js')
+  const {acquireLock} = await import('../../ground/lock/flock.js')
   const stop = new AbortController()
   const locking = acquireLock(paths.supervisorLock, {
     timeoutMs: Math.max(0, deadline - Date.now()),
@@ -281,7 +281,7 @@ async function childFailed(paths: HomePaths, answer: PingAnswer, logFrom?: numbe
       return new CodexdError('server-daemonized', `the server command daemonized itself (forked and exited): pid ${daemonized}, which it started, serves ${paths.appServerSocket} outside codexd's supervision; run it in the foreground (drop its daemon or fork option), then stop pid ${daemonized} and run codexd start`, ExitCode.ChildFailed)
     }
     // Name the owner (codex's managed daemon, a server started by hand, ...) and what to run, in one line.
-    const {unmanagedListenerError} = await import('../../shared/owner/unmanaged-error.js')
+    const {unmanagedListenerError} = await import('../../ground/owner/unmanaged-error.js')
     return unmanagedListenerError(paths, answer.detail)
   }
   return supervisorFailed(paths, `the app-server is crash-looping${answer.detail ? ` (${answer.detail})` : ''}`, logFrom)

@@ -1,8 +1,8 @@
 import {accessSync, constants, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {findOnPath} from '../../shared/children/find-on-path.js'
-import {CodexdError, errnoCode} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {findOnPath} from '../../ground/children/find-on-path.js'
+import {CodexdError, errnoCode} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 
 /** The `--server` choices that are not a command. */
 const NAMED_CHOICES = new Set(['auto', 'builtin', 'codex'])

@@ -1,4 +1,4 @@
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 import type {EnsureResult} from './ensure-supervisor.js'
 
 /** The human line `codexd start` prints. */

@@ -3,7 +3,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync}
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
 import {GENERATED_MARKER, isGeneratedByCodexd, removeGeneratedFile, writeGeneratedFile} from './generated-file.js'
 
 describe('generated files', () => {

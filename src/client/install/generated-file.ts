@@ -1,7 +1,7 @@
 import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
-import {CodexdError, errnoCode} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError, errnoCode} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 
 /**
  * The mark codexd puts in the header of every file it generates (shell init files, systemd

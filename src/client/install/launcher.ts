@@ -1,5 +1,5 @@
 import {realpathSync} from 'node:fs'
-import {CODEXD_ENTRY} from '../../shared/product.js'
+import {CODEXD_ENTRY} from '../../ground/product.js'
 
 /** How the snippet runs codexd without a PATH lookup: this node binary and this package's entry point. */
 export interface Launcher {

@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process'
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {tempHome} from '../../shared/harness/home.js'
+import {tempHome} from '../../ground/harness/home.js'
 import {LAUNCHER_BROKEN_EXIT, launcherScriptPath, readLauncherState, renderLauncherScript, writeLauncherScript} from './ssh-launcher.js'
 
 describe('the ssh launcher script', {timeout: 30_000}, () => {

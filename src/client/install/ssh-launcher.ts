@@ -1,6 +1,6 @@
 import {accessSync, constants, statSync} from 'node:fs'
 import {isAbsolute, join} from 'node:path'
-import {CODEXD_VERSION} from '../../shared/product.js'
+import {CODEXD_VERSION} from '../../ground/product.js'
 import {GENERATED_MARKER, isGeneratedByCodexd, readIfExists, writeGeneratedFile, type WriteOutcome} from './generated-file.js'
 import type {Launcher} from './launcher.js'
 import {shQuote} from './sh-quote.js'

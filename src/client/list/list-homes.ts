@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
-import {forgetHome, registeredHomes} from '../../shared/home/registry.js'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
+import {forgetHome, registeredHomes} from '../../ground/home/registry.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {queryStatus} from '../operations/status-query.js'
 import {displayState} from '../status-view/display-state.js'
 

@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import type {EventRow} from '../../shared/supervisor-state/store.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import type {EventRow} from '../../ground/supervisor-state/store.js'
 import {listEvents} from './list-events.js'
 
 /** Events read per poll first; a poll that finds them all new reads up to the database's bound. */

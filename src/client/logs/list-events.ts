@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {SupervisorStore, type EventRow} from '../../shared/supervisor-state/store.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {SupervisorStore, type EventRow} from '../../ground/supervisor-state/store.js'
 
 /** The newest `limit` supervisor events from the state database (empty when there is none). */
 export async function listEvents(paths: HomePaths, limit: number): Promise<EventRow[]> {

@@ -1,7 +1,7 @@
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {logTail} from '../../shared/util/log-tail.js'
-import {inodeOf} from '../../shared/util/inode.js'
+import {logTail} from '../../ground/util/log-tail.js'
+import {inodeOf} from '../../ground/util/inode.js'
 
 /** The last `lines` lines of the supervisor log (all of them when `lines` is 0). */
 export function readLog(path: string, lines: number): string {

@@ -1,5 +1,5 @@
-import {homePaths} from '../../shared/home/codex-home.js'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import {homePaths} from '../../ground/home/codex-home.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {displayState, duration} from '../status-view/display-state.js'
 import {styleFor, toneOf, type Style} from '../status-view/style.js'
 import {describeUsage, processUsage} from '../status-view/usage.js'

@@ -1,11 +1,11 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 import {ensureSupervisor} from '../ensure/ensure-supervisor.js'
 import {controlRequest} from '../control/client.js'
-import type {ChildSummary} from '../../shared/protocol/control.js'
+import type {ChildSummary} from '../../ground/protocol/control.js'
 import {stopSupervisor} from './stop-supervisor.js'
-import {unmanagedListenerError} from '../../shared/owner/unmanaged-error.js'
+import {unmanagedListenerError} from '../../ground/owner/unmanaged-error.js'
 
 export interface RestartOptions {
   readonly graceMs: number

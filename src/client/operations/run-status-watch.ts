@@ -1,6 +1,6 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 import {untilInterrupted} from '../logs/until-interrupted.js'
 import {watchStatus} from './watch-status.js'
 

@@ -1,9 +1,9 @@
 import {existsSync} from 'node:fs'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 import {controlRequest} from '../control/client.js'
-import {liveSupervisorPid} from '../../shared/supervisor-state/holder.js'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 
 /**
  * Builds the `codexd status` report. Never starts anything: asks the supervisor over its control
@@ -42,7 +42,7 @@ const STATUS_EVENTS = 20
 async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastExit' | 'events'>> {
   if (!existsSync(paths.supervisorDb)) return {lastExit: null, events: []}
   try {
-    const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
+    const {SupervisorStore} = await import('../../ground/supervisor-state/store.js')
     const store = await SupervisorStore.openForReading(paths.supervisorDb)
     if (!store) return {lastExit: null, events: []}
     try {
@@ -65,11 +65,11 @@ async function readHistory(paths: HomePaths): Promise<Pick<StatusReport, 'lastEx
 
 /** A live listener on the app-server socket while no supervisor runs: someone else serves the home. */
 async function findListener(paths: HomePaths): Promise<StatusReport['unmanagedListener']> {
-  const {probeSocket} = await import('../../shared/startup/socket-probe.js')
+  const {probeSocket} = await import('../../ground/startup/socket-probe.js')
   const probe = await probeSocket(paths.appServerSocket, 500)
   if (probe.kind !== 'live') return null
-  const {listenerPids} = await import('../../shared/proc/processes.js')
-  const {connectPathFor} = await import('../../shared/home/socket-path.js')
+  const {listenerPids} = await import('../../ground/proc/processes.js')
+  const {connectPathFor} = await import('../../ground/home/socket-path.js')
   const pid = listenerPids(connectPathFor(paths.appServerSocket))[0] ?? null
   return {pid, since: new Date().toISOString(), note: pid === null ? `a process codexd cannot identify listens on ${paths.appServerSocket}` : `pid ${pid} listens on ${paths.appServerSocket} without codexd`}
 }

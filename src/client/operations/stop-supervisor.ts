@@ -1,11 +1,11 @@
 import {existsSync} from 'node:fs'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import {liveSupervisorPid} from '../../shared/supervisor-state/holder.js'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {pollUntil as until} from '../../shared/util/wait.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {pollUntil as until} from '../../ground/util/wait.js'
 import {controlRequest} from '../control/client.js'
-import type {StopAnswer} from '../../shared/protocol/control.js'
+import type {StopAnswer} from '../../ground/protocol/control.js'
 
 /** Which step ended the supervisor: its graceful stop request, SIGTERM, or SIGKILL. */
 export type StopStep = 'already-stopped' | 'graceful' | 'sigterm' | 'sigkill'
@@ -48,7 +48,7 @@ export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise
 
 /** Stops the supervisor the control socket or the instance lock names, if any. */
 async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResult> {
-  const {groupAlive, isAlive, signalGroup} = await import('../../shared/proc/processes.js')
+  const {groupAlive, isAlive, signalGroup} = await import('../../ground/proc/processes.js')
   let answer: StopAnswer | undefined
   try {
     // The supervisor answers after ending its child: at most the grace plus the SIGKILL wait.
@@ -93,7 +93,7 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
     await removeStaleAppServerSocket(paths)
     return stoppedResult(paths, [])
   }
-  const {acquireLock} = await import('../../shared/lock/flock.js')
+  const {acquireLock} = await import('../../ground/lock/flock.js')
   const take = (timeoutMs: number) =>
     acquireLock(paths.supervisorInstanceLock, {timeoutMs, purpose: 'the supervisor instance lock'}).catch((error: unknown) => {
       if (error instanceof CodexdError && error.code === 'lock-timeout') return undefined
@@ -105,8 +105,8 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
   try {
     const orphans: string[] = []
     if (existsSync(paths.supervisorDb)) {
-      const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
-      const {reapOrphans} = await import('../../shared/supervisor-state/orphans.js')
+      const {SupervisorStore} = await import('../../ground/supervisor-state/store.js')
+      const {reapOrphans} = await import('../../ground/supervisor-state/orphans.js')
       const store = await SupervisorStore.openForReading(paths.supervisorDb).catch(() => undefined)
       if (store) {
         try {
@@ -116,8 +116,8 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
         }
       }
     }
-    const {planSocketEndpoint} = await import('../../shared/home/socket-path.js')
-    const {removeWhenReleased} = await import('../../shared/startup/when-released.js')
+    const {planSocketEndpoint} = await import('../../ground/home/socket-path.js')
+    const {removeWhenReleased} = await import('../../ground/startup/when-released.js')
     // Anything but a socket at the path (a regular file, say) is left as it is.
     await removeWhenReleased(planSocketEndpoint(paths.supervisorSocket)).catch(() => {})
     await removeStaleAppServerSocket(paths)
@@ -134,14 +134,14 @@ function stoppedResult(paths: HomePaths, orphans: string[]): StopResult {
 /** The app-server socket left by a dead child (removed under the startup lock). */
 async function removeStaleAppServerSocket(paths: HomePaths): Promise<void> {
   if (!existsSync(paths.controlDir)) return
-  const startup = await import('../../shared/startup/startup-window.js')
+  const startup = await import('../../ground/startup/startup-window.js')
   await startup.removeStaleAppServerSocket(paths).catch(() => {})
 }
 
 /** The process group of the child the (wedged) supervisor recorded as running. */
 async function openChildGroup(paths: HomePaths, supervisorPid: number | null): Promise<number | null> {
   if (supervisorPid === null || !existsSync(paths.supervisorDb)) return null
-  const {SupervisorStore} = await import('../../shared/supervisor-state/store.js')
+  const {SupervisorStore} = await import('../../ground/supervisor-state/store.js')
   const store = await SupervisorStore.openForReading(paths.supervisorDb).catch(() => undefined)
   if (!store) return null
   try {

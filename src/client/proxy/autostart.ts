@@ -1,6 +1,6 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 
 /** True when `CODEXD_NO_SPAWN=1` forbids codexd to start any process. */
 export function spawningForbidden(env: NodeJS.ProcessEnv = process.env): boolean {

@@ -1,7 +1,7 @@
 import {statSync} from 'node:fs'
 import {connect, type Socket} from 'node:net'
-import {connectPathFor} from '../../shared/home/socket-path.js'
-import {connectFailure} from '../../shared/util/connect-failure.js'
+import {connectPathFor} from '../../ground/home/socket-path.js'
+import {connectFailure} from '../../ground/util/connect-failure.js'
 
 /** Why one connection attempt failed; `absent` and `refused` are worth waiting out. */
 export type ConnectFailure = 'absent' | 'refused' | 'timeout' | 'closed' | 'other'

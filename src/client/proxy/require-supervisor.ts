@@ -1,8 +1,8 @@
 import {closeSync, constants, openSync} from 'node:fs'
 import {controlRequest} from '../control/client.js'
-import {CodexdError, errnoCode} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import {CodexdError, errnoCode} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 
 /** A live supervisor answers ping in milliseconds; a busy one is given this long. */
 const PING_TIMEOUT_MS = 2000
@@ -36,7 +36,7 @@ async function lockHeld(path: string): Promise<boolean> {
   }
   try {
     // Loaded only here: the proxy that finds its server never pays for fs-ext.
-    const {lockHolders} = await import('../../shared/lock/flock.js')
+    const {lockHolders} = await import('../../ground/lock/flock.js')
     return lockHolders(fd).length > 0
   } finally {
     closeSync(fd)

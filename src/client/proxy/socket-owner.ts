@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {homePaths, type HomePaths} from '../../shared/home/codex-home.js'
+import {homePaths, type HomePaths} from '../../ground/home/codex-home.js'
 import {quoteWord} from '../shell-init/quote.js'
 
 /** What the proxy's messages say about the socket it attaches to: whose log, and how to start it. */

@@ -1,6 +1,6 @@
 import pRetry, {AbortError} from 'p-retry'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {ConnectError, isTransient} from './connect-unix.js'
 import {seeLog, type SocketOwner} from './socket-owner.js'
 

@@ -1,5 +1,5 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {plannedOutcome, writeGeneratedFile, type WriteOutcome} from '../install/generated-file.js'
 import {commandLine, enableCommands} from './manager-commands.js'
 import {outsideSupervisorNote} from './outside-supervisor.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {describe, it} from 'node:test'
-import {findOnPath} from '../../shared/children/find-on-path.js'
+import {findOnPath} from '../../ground/children/find-on-path.js'
 import {isGeneratedByCodexd} from '../install/generated-file.js'
 import {renderLaunchdPlist} from './launchd-plist.js'
 import type {ServiceSpec} from './service-spec.js'

@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process'
 import {queryStatus} from '../operations/status-query.js'
-import {homePaths} from '../../shared/home/codex-home.js'
+import {homePaths} from '../../ground/home/codex-home.js'
 import {managerBinary} from './manager-commands.js'
 import type {ServiceSpec} from './service-spec.js'
 

@@ -1,6 +1,6 @@
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import {usageError} from '../../shared/errors/codexd-error.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import {usageError} from '../../ground/errors/codexd-error.js'
 
 /** The login-service managers codexd writes files for. */
 export type ServiceManager = 'systemd' | 'launchd'

@@ -1,6 +1,6 @@
 import {spawnSync} from 'node:child_process'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {commandLine, managerBinary, type ManagerCommand} from './manager-commands.js'
 import type {ServiceSpec} from './service-spec.js'
 

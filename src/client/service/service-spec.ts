@@ -1,6 +1,6 @@
 import {dirname, join} from 'node:path'
-import {usageError} from '../../shared/errors/codexd-error.js'
-import {resolveCodexHome} from '../../shared/home/codex-home.js'
+import {usageError} from '../../ground/errors/codexd-error.js'
+import {resolveCodexHome} from '../../ground/home/codex-home.js'
 import {currentLauncher, type Launcher} from '../install/launcher.js'
 import {managerFor, type ServiceManager} from './platform.js'
 import {serviceIdentity, type ServiceIdentity} from './service-identity.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {describe, it} from 'node:test'
-import {findOnPath} from '../../shared/children/find-on-path.js'
+import {findOnPath} from '../../ground/children/find-on-path.js'
 import {escapeSystemdPath, templateInstanceName} from './systemd-escape.js'
 
 const PATHS = ['/home/me/.codex', '/', '/srv/a-b/c d/ü', '/x/.hidden', '/a\\b', '//a//b/', '/.dot', '/w/100%/$x', '/tab\there', '/q"uote\'s/x:y_z.1']

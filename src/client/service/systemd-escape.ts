@@ -1,5 +1,5 @@
 import {resolve} from 'node:path'
-import {usageError} from '../../shared/errors/codexd-error.js'
+import {usageError} from '../../ground/errors/codexd-error.js'
 
 /** The template's file name: one file for every home on the host. */
 export const TEMPLATE_UNIT = 'codexd@.service'

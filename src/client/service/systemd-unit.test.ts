@@ -4,7 +4,7 @@ import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {findOnPath} from '../../shared/children/find-on-path.js'
+import {findOnPath} from '../../ground/children/find-on-path.js'
 import {GENERATED_MARKER, isGeneratedByCodexd} from '../install/generated-file.js'
 import type {ServiceSpec} from './service-spec.js'
 import {INSTANCE_DROP_IN, TEMPLATE_UNIT, templateInstanceName} from './systemd-escape.js'

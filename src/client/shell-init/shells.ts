@@ -1,4 +1,4 @@
-import {usageError} from '../../shared/errors/codexd-error.js'
+import {usageError} from '../../ground/errors/codexd-error.js'
 
 /** The shells `codexd shell-init` writes a snippet for. */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const

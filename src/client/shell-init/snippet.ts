@@ -1,4 +1,4 @@
-import {CODEXD_VERSION} from '../../shared/product.js'
+import {CODEXD_VERSION} from '../../ground/product.js'
 import {GENERATED_MARKER} from '../install/generated-file.js'
 import type {Launcher} from '../install/launcher.js'
 import {quoteWord} from './quote.js'

@@ -1,6 +1,6 @@
-import type {HomeProcess} from '../../shared/proc/home-processes.js'
+import type {HomeProcess} from '../../ground/proc/home-processes.js'
 
-export {processesForHome, type HomeProcess} from '../../shared/proc/home-processes.js'
+export {processesForHome, type HomeProcess} from '../../ground/proc/home-processes.js'
 
 /** True where the process table can be read with environments (Linux /proc). */
 export const CENSUS_AVAILABLE = process.platform === 'linux'

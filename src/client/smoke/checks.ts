@@ -1,8 +1,8 @@
 import {lstatSync} from 'node:fs'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
-import type {Run} from '../../shared/harness/processes.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
+import type {Run} from '../../ground/harness/processes.js'
 import {tail} from './cli.js'
-import {listenerCount} from '../../shared/proc/unix-listeners.js'
+import {listenerCount} from '../../ground/proc/unix-listeners.js'
 import {CENSUS_AVAILABLE, descendants, processesForHome} from './census.js'
 import {ScenarioFailure, type SmokeContext} from './types.js'
 

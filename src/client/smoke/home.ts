@@ -1,10 +1,10 @@
 import {mkdirSync, mkdtempSync, realpathSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import {homePaths, type HomePaths} from '../../shared/home/codex-home.js'
-import {runCodexd} from '../../shared/harness/processes.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import {homePaths, type HomePaths} from '../../ground/home/codex-home.js'
+import {runCodexd} from '../../ground/harness/processes.js'
 
 /** The home a smoke run uses, and whether the run made it (then it is removed afterwards). */
 export interface SmokeHome {

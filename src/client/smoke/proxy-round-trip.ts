@@ -1,7 +1,7 @@
 import {once} from 'node:events'
-import {AppServerClient} from '../../shared/app-server-client/client.js'
-import {childStdioDuplex} from '../../shared/app-server-client/stdio-duplex.js'
-import {killGroup, spawnCodexd} from '../../shared/harness/processes.js'
+import {AppServerClient} from '../../ground/app-server-client/client.js'
+import {childStdioDuplex} from '../../ground/app-server-client/stdio-duplex.js'
+import {killGroup, spawnCodexd} from '../../ground/harness/processes.js'
 import {tail} from './cli.js'
 import {ScenarioFailure} from './types.js'
 

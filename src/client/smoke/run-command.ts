@@ -1,6 +1,6 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {resultLine, summary} from './format.js'
 import {prepareSmokeHome} from './home.js'
 import {renderJunit} from './junit.js'

@@ -1,6 +1,6 @@
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {CENSUS_AVAILABLE, processesForHome} from './census.js'
-import {killAllStarted, runCodexd} from '../../shared/harness/processes.js'
+import {killAllStarted, runCodexd} from '../../ground/harness/processes.js'
 import {tail} from './cli.js'
 import {requireRunning, requireStart} from './checks.js'
 import type {SmokeHome} from './home.js'

@@ -1,6 +1,6 @@
-import type {StatusReport} from '../../shared/protocol/status-report.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import type {Run, RunOptions} from '../../shared/harness/processes.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import type {Run, RunOptions} from '../../ground/harness/processes.js'
 
 /** What a scenario needs before it runs (established by the runner, not timed). */
 export type Precondition = 'stopped' | 'running'

@@ -1,4 +1,4 @@
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 
 /**
  * The one word a person wants for a home: `running`, the child's state while the supervisor

@@ -1,5 +1,5 @@
-import {isAlive, startTicks} from '../../shared/proc/processes.js'
-import {pollUntil} from '../../shared/util/wait.js'
+import {isAlive, startTicks} from '../../ground/proc/processes.js'
+import {pollUntil} from '../../ground/util/wait.js'
 
 /** How one process ended: gone already, on SIGTERM, or on SIGKILL after the grace. */
 export type EndedBy = 'already-exited' | 'sigterm' | 'sigkill'

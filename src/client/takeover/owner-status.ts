@@ -1,8 +1,8 @@
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {identifyListenerOwner, type ListenerOwner} from '../../shared/owner/listener-owner.js'
-import {describeOwner, ownerAdvice} from '../../shared/owner/owner-advice.js'
-import type {StatusReport} from '../../shared/protocol/status-report.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {identifyListenerOwner, type ListenerOwner} from '../../ground/owner/listener-owner.js'
+import {describeOwner, ownerAdvice} from '../../ground/owner/owner-advice.js'
+import type {StatusReport} from '../../ground/protocol/status-report.js'
 
 /** `status --json`'s `listenerOwner`: the owner, the phrase naming it, and what to run. */
 export type ListenerOwnerReport = ListenerOwner & {readonly describe: string; readonly advice: string}

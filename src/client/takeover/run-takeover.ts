@@ -1,6 +1,6 @@
 import {isatty} from 'node:tty'
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
-import {identifyListenerOwner} from '../../shared/owner/listener-owner.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
+import {identifyListenerOwner} from '../../ground/owner/listener-owner.js'
 import {takeOver} from './takeover.js'
 import {describeTakeover} from './takeover-output.js'
 

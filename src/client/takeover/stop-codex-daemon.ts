@@ -1,9 +1,9 @@
 import {execFile} from 'node:child_process'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {codexUpdaters} from '../../shared/owner/codex-daemon-records.js'
-import type {ProcessFacts} from '../../shared/owner/process-facts.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {codexUpdaters} from '../../ground/owner/codex-daemon-records.js'
+import type {ProcessFacts} from '../../ground/owner/process-facts.js'
 import {endProcess, type EndedBy} from './end-process.js'
 
 /** How long codex's own `daemon stop` may take (measured 0.4-0.7 s on 0.171.0). */

@@ -1,6 +1,6 @@
 import {describeStart} from '../ensure/start-output.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {describeOwner} from '../../shared/owner/owner-advice.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {describeOwner} from '../../ground/owner/owner-advice.js'
 import type {TakeoverResult} from './takeover.js'
 
 /** The human line `start --takeover` / `restart --takeover` print. */

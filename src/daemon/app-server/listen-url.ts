@@ -1,5 +1,5 @@
 import {isAbsolute, resolve} from 'node:path'
-import {usageError} from '../../shared/errors/codexd-error.js'
+import {usageError} from '../../ground/errors/codexd-error.js'
 
 /** Where the built-in app-server listens. */
 export type ListenTarget = {readonly kind: 'stdio'} | {readonly kind: 'unix'; readonly path: string | undefined}

@@ -1,4 +1,4 @@
-import {ErrorCodes} from '../../shared/protocol/json-rpc.js'
+import {ErrorCodes} from '../../ground/protocol/json-rpc.js'
 
 /** What a method handler may read about the running server. */
 export interface ServerContext {

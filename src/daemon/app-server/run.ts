@@ -1,4 +1,4 @@
-import {homePaths, resolveCodexHome} from '../../shared/home/codex-home.js'
+import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
 import {parseListenUrl} from './listen-url.js'
 import {startBuiltinServer} from './server.js'
 

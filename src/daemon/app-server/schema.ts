@@ -1,4 +1,4 @@
-import type {Migration} from '../../shared/state/database.js'
+import type {Migration} from '../../ground/state/database.js'
 
 /** The built-in app-server's state schema. Append new versions; never edit applied ones. */
 export const builtinMigrations: readonly Migration[] = [

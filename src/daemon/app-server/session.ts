@@ -1,6 +1,6 @@
 import {platform} from 'node:os'
-import {CODEXD_VERSION} from '../../shared/product.js'
-import {ErrorCodes, errorResponse, parseMessage, type Response, resultResponse} from '../../shared/protocol/json-rpc.js'
+import {CODEXD_VERSION} from '../../ground/product.js'
+import {ErrorCodes, errorResponse, parseMessage, type Response, resultResponse} from '../../ground/protocol/json-rpc.js'
 import {MethodError, methods, readClientInfo, type ServerContext} from './methods.js'
 
 /** Called once per successful `initialize`, e.g. to record the client in the state database. */

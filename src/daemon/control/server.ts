@@ -1,13 +1,13 @@
 import {lstatSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
-import {CodexdError} from '../../shared/errors/codexd-error.js'
-import {ExitCode} from '../../shared/errors/exit-codes.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {planSocketEndpoint} from '../../shared/home/socket-path.js'
-import {bindSocket, type BoundSocket} from '../../shared/startup/bind-socket.js'
-import {prepareSocketPath} from '../../shared/startup/prepare-socket.js'
-import {faultPoint} from '../../shared/testing/fault-points.js'
-import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../shared/protocol/control.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
+import {ExitCode} from '../../ground/errors/exit-codes.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {planSocketEndpoint} from '../../ground/home/socket-path.js'
+import {bindSocket, type BoundSocket} from '../../ground/startup/bind-socket.js'
+import {prepareSocketPath} from '../../ground/startup/prepare-socket.js'
+import {faultPoint} from '../../ground/testing/fault-points.js'
+import {CONTROL_REQUEST_TYPES, CONTROL_REQUESTS, isControlRequestType, MAX_CONTROL_LINE_BYTES, type ControlAnswer, type ControlRequest, type ControlRequestType} from '../../ground/protocol/control.js'
 
 /** A handler's answer, and optional work to do once the answer is written (stop: exit). */
 export interface HandlerResult<Answer> {

@@ -1,12 +1,12 @@
 import {spawn} from 'node:child_process'
-import type {ChildSpec} from '../../shared/children/child-spec.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
+import type {ChildSpec} from '../../ground/children/child-spec.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
 import type {RotatingLog} from './logger.js'
 import {ChildOutputLines} from './child-output.js'
-import {groupAlive, signalGroup, startTicks} from '../../shared/proc/processes.js'
-import {pollUntil as until} from '../../shared/util/wait.js'
-import {terminateGroup, type TerminateStep} from '../../shared/proc/terminate-group.js'
-import {CHILD_SOCKET_ENV} from '../../shared/proc/supervised-descendant.js'
+import {groupAlive, signalGroup, startTicks} from '../../ground/proc/processes.js'
+import {pollUntil as until} from '../../ground/util/wait.js'
+import {terminateGroup, type TerminateStep} from '../../ground/proc/terminate-group.js'
+import {CHILD_SOCKET_ENV} from '../../ground/proc/supervised-descendant.js'
 
 /** How a child ended. */
 export interface ChildExit {

@@ -1,7 +1,7 @@
-import {expectation, parseSetting, type SettingSpec} from '../../shared/util/setting.js'
+import {expectation, parseSetting, type SettingSpec} from '../../ground/util/setting.js'
 
 /**
- * The supervisor's tunables, one declaration each (src/shared/util/setting.ts), read from the
+ * The supervisor's tunables, one declaration each (src/ground/util/setting.ts), read from the
  * environment so `codexd start` passes them through to the detached supervisor unchanged.
  * Documented in docs/supervisor.md. `codexd stop --grace` takes its default and bounds from
  * `stopGraceMs` here.

@@ -1,8 +1,8 @@
 import {existsSync} from 'node:fs'
 import type {ControlServer} from '../control/server.js'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {ensurePrivateDir} from '../../shared/home/private-dir.js'
-import {acquireLock, type HeldLock} from '../../shared/lock/flock.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {ensurePrivateDir} from '../../ground/home/private-dir.js'
+import {acquireLock, type HeldLock} from '../../ground/lock/flock.js'
 import type {Supervisor} from './supervisor.js'
 
 /**

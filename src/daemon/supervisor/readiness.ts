@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
-import {initializeRoundTrip} from '../../shared/app-server-client/initialize.js'
-import {connectPathFor} from '../../shared/home/socket-path.js'
-import {CODEXD_VERSION} from '../../shared/product.js'
+import {initializeRoundTrip} from '../../ground/app-server-client/initialize.js'
+import {connectPathFor} from '../../ground/home/socket-path.js'
+import {CODEXD_VERSION} from '../../ground/product.js'
 import type {ManagedChild} from './child-process.js'
 
 /** How waiting for a child's first initialize ended. */

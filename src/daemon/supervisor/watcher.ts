@@ -1,7 +1,7 @@
 import {closeSync, existsSync, openSync} from 'node:fs'
 import {basename, dirname} from 'node:path'
-import type {HomePaths} from '../../shared/home/codex-home.js'
-import {ensurePrivateDir} from '../../shared/home/private-dir.js'
+import type {HomePaths} from '../../ground/home/codex-home.js'
+import {ensurePrivateDir} from '../../ground/home/private-dir.js'
 
 const LOCK_REPAIR_DELAY_MS = 200
 

@@ -3,7 +3,7 @@ import {CODEX_CONFIG_DAEMON_AUTO_START} from '../../flags/tables.js'
 import {readFileSync} from 'node:fs'
 import {CodexdCommand} from '../../base-command.js'
 import {codexConfigPath, readDaemonAutoStart, writeDaemonAutoStart} from '../../../client/codex-config/daemon-auto-start.js'
-import {resolveCodexHome} from '../../../shared/home/codex-home.js'
+import {resolveCodexHome} from '../../../ground/home/codex-home.js'
 
 export default class DaemonAutoStart extends CodexdCommand {
   static override summary = "Turn codex's own daemon auto-start off or on for this CODEX_HOME (shows it without an argument)."

@@ -1,4 +1,4 @@
-import type {RequestId, Response} from '../../../shared/protocol/json-rpc.js'
+import type {RequestId, Response} from '../../../ground/protocol/json-rpc.js'
 
 /**
  * The JSON-RPC error code `codexd proxy --jsonl` answers a request with when the server went away

@@ -1,6 +1,6 @@
 import type {Readable, Writable} from 'node:stream'
 import type WebSocket from 'ws'
-import {ErrorCodes, MAX_MESSAGE_BYTES, type Response} from '../../../shared/protocol/json-rpc.js'
+import {ErrorCodes, MAX_MESSAGE_BYTES, type Response} from '../../../ground/protocol/json-rpc.js'
 import {ClientState, restartedError} from './client-state.js'
 import {type LineEvent, LineSplitter} from './line-splitter.js'
 

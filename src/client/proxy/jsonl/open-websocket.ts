@@ -1,6 +1,6 @@
 import type WebSocket from 'ws'
-import {appServerWebSocket} from '../../../shared/app-server-client/connect.js'
-import {connectPathFor} from '../../../shared/home/socket-path.js'
+import {appServerWebSocket} from '../../../ground/app-server-client/connect.js'
+import {connectPathFor} from '../../../ground/home/socket-path.js'
 import {classifyConnectError, ConnectError} from '../connect-unix.js'
 
 /**

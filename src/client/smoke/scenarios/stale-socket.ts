@@ -1,5 +1,5 @@
-import {probeSocket} from '../../../shared/startup/socket-probe.js'
-import {isAlive} from '../../../shared/proc/processes.js'
+import {probeSocket} from '../../../ground/startup/socket-probe.js'
+import {isAlive} from '../../../ground/proc/processes.js'
 import {killHard, pathExists, requireOneSupervisorOneChild, requireRunning, requireStart, waitUntil} from '../checks.js'
 import {initializeThroughProxy} from '../proxy-round-trip.js'
 import {ScenarioFailure, type Scenario} from '../types.js'

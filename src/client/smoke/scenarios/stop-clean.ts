@@ -1,8 +1,8 @@
 import {realpathSync} from 'node:fs'
 import {tail} from '../cli.js'
 import {CENSUS_AVAILABLE, processesForHome} from '../census.js'
-import {listenerCount} from '../../../shared/proc/unix-listeners.js'
-import {isAlive} from '../../../shared/proc/processes.js'
+import {listenerCount} from '../../../ground/proc/unix-listeners.js'
+import {isAlive} from '../../../ground/proc/processes.js'
 import {pathExists, requireRunning} from '../checks.js'
 import {ScenarioFailure, type Scenario} from '../types.js'
 
