@@ -3,7 +3,7 @@ import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
 import {CodexdError} from '../../ground/errors/codexd-error.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
-import {pollUntil as until} from '../../ground/util/wait.js'
+import {QUICK_POLL_MS, pollUntil as until} from '../../ground/util/wait.js'
 import {controlRequest} from '../control/client.js'
 import type {StopAnswer} from '../../ground/protocol/control.js'
 
@@ -39,7 +39,9 @@ export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise
   for (let round = 0; round < STOP_ROUNDS; round++) {
     const stopped = await stopRunning(paths, graceMs)
     first ??= stopped
-    const rest = await finishStopped(paths, graceMs)
+    // A supervisor that stopped gracefully ended its child and had reaped older orphans when it
+    // started: no orphan can be left, so the state database (and sqlite3's load) is skipped.
+    const rest = await finishStopped(paths, graceMs, stopped.endedBy !== 'graceful')
     if (rest) return first.alreadyStopped ? rest : {...first, orphans: rest.orphans}
   }
   const holder = liveSupervisorPid(paths)
@@ -62,11 +64,11 @@ async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResul
   if (supervisorPid === null) return stoppedResult(paths, [])
   const childPgid = answer ? null : await openChildGroup(paths, supervisorPid)
   let endedBy: StopStep = 'graceful'
-  if (!(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0))) {
+  if (!(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0, QUICK_POLL_MS))) {
     endedBy = 'sigterm'
     tryKill(supervisorPid, 'SIGTERM')
     if (childPgid !== null) signalGroup(childPgid, 'SIGTERM')
-    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs + 1000))) {
+    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs + 1000, QUICK_POLL_MS))) {
       endedBy = 'sigkill'
       signalGroup(supervisorPid, 'SIGKILL')
       tryKill(supervisorPid, 'SIGKILL')
@@ -85,10 +87,10 @@ async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResul
 }
 
 /**
- * No supervisor runs: under the instance lock, end orphaned children and remove stale socket
- * files. Undefined when another process holds the lock (a supervisor started meanwhile).
+ * No supervisor runs: under the instance lock, end orphaned children (when `reap`) and remove
+ * stale socket files. Undefined when another process holds the lock (a supervisor started meanwhile).
  */
-async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopResult | undefined> {
+async function finishStopped(paths: HomePaths, graceMs: number, reap: boolean): Promise<StopResult | undefined> {
   if (!existsSync(paths.codexdDir)) {
     await removeStaleAppServerSocket(paths)
     return stoppedResult(paths, [])
@@ -104,7 +106,7 @@ async function finishStopped(paths: HomePaths, graceMs: number): Promise<StopRes
   if (!lock) return undefined
   try {
     const orphans: string[] = []
-    if (existsSync(paths.supervisorDb)) {
+    if (reap && existsSync(paths.supervisorDb)) {
       const {SupervisorStore} = await import('../../ground/supervisor-state/store.js')
       const {reapOrphans} = await import('../../ground/supervisor-state/orphans.js')
       const store = await SupervisorStore.openForReading(paths.supervisorDb).catch(() => undefined)

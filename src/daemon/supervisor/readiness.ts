@@ -4,6 +4,9 @@ import {connectPathFor} from '../../ground/home/socket-path.js'
 import {CODEXD_VERSION} from '../../ground/product.js'
 import type {ManagedChild} from './child-process.js'
 
+/** How long readiness polls every 10 ms before it slows to every 250 ms. */
+const QUICK_PHASE_MS = 2000
+
 /** How waiting for a child's first initialize ended. */
 export type Readiness = {kind: 'ready'; userAgent: string} | {kind: 'exited'} | {kind: 'timeout'; lastError: string} | {kind: 'aborted'}
 
@@ -14,7 +17,10 @@ export type Readiness = {kind: 'ready'; userAgent: string} | {kind: 'exited'} | 
 export async function waitUntilReady(canonical: string, child: ManagedChild, timeoutMs: number, signal?: AbortSignal): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs
   let lastError = 'no attempt yet'
-  for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+  const started = Date.now()
+  // codex answers ~100 ms after spawn: short pauses at first see that at once, longer ones later
+  // keep a slow start (one waiting for codex's startup lock) from costing CPU.
+  for (let pause = 10; ; pause = Date.now() - started < QUICK_PHASE_MS ? 10 : 250) {
     if (signal?.aborted) return {kind: 'aborted'}
     if (child.hasExited()) return {kind: 'exited'}
     const remaining = deadline - Date.now()

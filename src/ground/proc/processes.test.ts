@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -45,4 +45,30 @@ describe('/proc readers', () => {
       }
     }
   })
+
+  it('a group whose only member is a zombie is gone: it holds nothing a stop must wait for', {timeout: 30_000}, async () => {
+    // perl forks a member into its own group, which exits; perl never reaps it, so it stays a zombie.
+    const parent = spawn('perl', ['-e', '$| = 1; my $p = fork(); if (!$p) { setpgrp(0, 0); exit 0 } setpgrp($p, $p); print "$p\\n"; sleep 30'], {stdio: ['ignore', 'pipe', 'inherit']})
+    try {
+      const [line] = (await once(parent.stdout!, 'data')) as [Buffer]
+      const zombie = Number(line.toString().trim())
+      const deadline = Date.now() + 10_000
+      // Wait for it to have exited (state Z), then ask.
+      while (readState(zombie) !== 'Z' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+      assert.equal(readState(zombie), 'Z')
+      assert.equal(processGroupOf(zombie), zombie)
+      assert.equal(groupAlive(zombie), false)
+    } finally {
+      parent.kill('SIGKILL')
+    }
+  })
 })
+
+function readState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]
+  } catch {
+    return undefined
+  }
+}

@@ -24,14 +24,38 @@ export function processGroupOf(pid: number): number | undefined {
   return group === undefined ? undefined : Number(group)
 }
 
-/** True while any process of group `pgid` exists. */
+/**
+ * True while a live process of group `pgid` exists. Zombies do not count: an exited grandchild
+ * that was reparented stays in the group until init reaps it (seconds, for the `git` zombies
+ * codex leaves at startup), yet it holds no socket, file or CPU, so waiting for it only delays a
+ * stop. Without /proc, any member counts.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
+  const members = groupMemberStates(pgid)
+  return members === undefined || members.some((state) => state !== 'Z' && state !== 'X')
+}
+
+/** The states (R, S, Z, ...) of the processes of group `pgid`; undefined without /proc. */
+function groupMemberStates(pgid: number): string[] | undefined {
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return undefined
+  }
+  const states: string[] = []
+  for (const entry of entries) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid)) continue
+    const fields = statFields(pid)
+    if (fields !== undefined && Number(fields[2]) === pgid) states.push(fields[0])
+  }
+  return states
 }
 
 /** Sends `signal` to every process of group `pgid`; false when the group no longer exists. */
