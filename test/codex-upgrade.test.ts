@@ -14,8 +14,12 @@ import {RpcClient} from './support/ws-client.js'
 
 const OLD = '0.169.0'
 const NEW = '0.171.0'
-/** Quiet time and idle poll of the test's supervisors: short, so each step takes about a second. */
-const UPGRADE_ENV = {CODEXD_UPGRADE_SETTLE_MS: '300', CODEXD_UPGRADE_IDLE_POLL_MS: '100', CODEXD_PROBE_INTERVAL_MS: '1000'}
+/**
+ * Quiet time and idle poll of the test's supervisors: short, so each step takes about a second.
+ * Probes far apart: the chokidar watch alone must notice each swap (the probe's fingerprint check
+ * is only the fallback), and no probe connection is ever counted as a client.
+ */
+const UPGRADE_ENV = {CODEXD_UPGRADE_SETTLE_MS: '300', CODEXD_UPGRADE_IDLE_POLL_MS: '100', CODEXD_PROBE_INTERVAL_MS: '600000'}
 /** How long an upgrade that must not happen is given to happen anyway: many idle polls. */
 const NOT_RESTARTED_WINDOW_MS = 1500
 

@@ -1,4 +1,4 @@
-import {executableFingerprint, executableWatchDirs} from '../../ground/children/codex-executable.js'
+import {executableFingerprint, executableWatchTargets} from '../../ground/children/codex-executable.js'
 
 /** A running watch on the codex executable. */
 export interface ExecutableWatcher {
@@ -9,8 +9,8 @@ export interface ExecutableWatcher {
 
 /**
  * Watches the executable at `file` (the path the child is spawned by: a link on PATH, or the
- * file) with chokidar: the directories of its link chain and of its package root, depth 0 (see
- * executableWatchDirs). Any event there, and any fingerprint change seen by `tick`, waits until
+ * file) with chokidar: the links of its chain and its package roots, in their directories, depth 0
+ * (see executableWatchTargets). Any event there, and any fingerprint change seen by `tick`, waits until
  * nothing changed for `settleMs` (npm writes many files), then compares the fingerprint; when it
  * differs, `onChange` runs. `onChange` resolves false when the new install could not be read
  * yet: the change is examined again at the next tick. The watched directories follow the chain
@@ -18,8 +18,10 @@ export interface ExecutableWatcher {
  */
 export async function watchExecutable(file: string, settleMs: number, onChange: () => Promise<boolean>, onError: (message: string) => void): Promise<ExecutableWatcher> {
   const {watch} = await import('chokidar')
-  let watched = executableWatchDirs(file)
-  const watcher = watch(watched, {ignoreInitial: true, atomic: false, followSymlinks: false, depth: 0})
+  let targets = executableWatchTargets(file)
+  // Only the links and package roots: a watch on /usr/bin must not track its thousand other files.
+  const ignored = (path: string) => !targets.entries.has(path) && !targets.dirs.includes(path)
+  const watcher = watch(targets.dirs, {ignoreInitial: true, atomic: false, followSymlinks: false, depth: 0, ignored})
   let last = executableFingerprint(file)
   let timer: NodeJS.Timeout | undefined
   let examining = false
@@ -41,9 +43,9 @@ export async function watchExecutable(file: string, settleMs: number, onChange: 
       if (!(await onChange())) return
       last = now
       // All anew: a directory at the same path may be a new one (a package dir swapped).
-      watcher.unwatch(watched)
-      watched = executableWatchDirs(file)
-      watcher.add(watched)
+      watcher.unwatch(targets.dirs)
+      targets = executableWatchTargets(file)
+      watcher.add(targets.dirs)
     } catch (error) {
       onError(`examining ${file} after a change: ${(error as Error).message}`)
     } finally {

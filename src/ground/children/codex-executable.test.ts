@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync} 
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {executableFingerprint, executableWatchDirs, linkChain} from './codex-executable.js'
+import {executableFingerprint, executableWatchTargets, linkChain} from './codex-executable.js'
 
 describe('the codex executable behind a path', {timeout: 10_000}, () => {
   const root = mkdtempSync(join(tmpdir(), 'codexd-exe-'))
@@ -21,7 +21,9 @@ describe('the codex executable behind a path', {timeout: 10_000}, () => {
 
   it('follows the link chain and watches the link dirs and the dir the package sits in', () => {
     assert.deepEqual(linkChain(bin), [bin, join(root, 'lib', 'codex', 'bin', 'codex')])
-    assert.deepEqual(executableWatchDirs(bin).sort(), [join(root, 'bin'), join(root, 'lib'), join(root, 'lib', 'codex', 'bin')].sort())
+    const {dirs, entries} = executableWatchTargets(bin)
+    assert.deepEqual(dirs.sort(), [join(root, 'bin'), join(root, 'lib'), join(root, 'lib', 'codex', 'bin')].sort())
+    assert.deepEqual([...entries].sort(), [bin, join(root, 'lib', 'codex'), join(root, 'lib', 'codex', 'bin', 'codex')].sort())
   })
 
   it('changes its fingerprint when npm swaps the package dir, even with a same-sized file', () => {

@@ -46,23 +46,34 @@ export function executableFingerprint(path: string): string {
     .join('|')
 }
 
+/** What to watch for the executable at `path`: directories (depth 0), and the entries in them that matter. */
+export interface WatchTargets {
+  readonly dirs: string[]
+  /** Every link of the chain and each package root: any other entry of `dirs` is ignored. */
+  readonly entries: ReadonlySet<string>
+}
+
 /**
  * The directories whose entries change when the executable at `path` is replaced: the directory
  * of every link of its chain, and for each the parent of its package root (the nearest directory
  * above with a package.json, within a few levels), where npm swaps the whole package directory.
- * Watching these (depth 0) is enough to notice an upgrade without watching a package's tree.
+ * Watching these (depth 0, only the entries that are links or package roots) is enough to notice
+ * an upgrade without watching a package's tree or the other files of /usr/bin.
  */
-export function executableWatchDirs(path: string): string[] {
+export function executableWatchTargets(path: string): WatchTargets {
   const dirs = new Set<string>()
+  const entries = new Set<string>()
   for (const link of linkChain(path)) {
+    entries.add(link)
     let dir = dirname(link)
     dirs.add(dir)
     for (let level = 0; level < PACKAGE_ROOT_LEVELS && dir !== dirname(dir); level++, dir = dirname(dir)) {
       if (existsSync(join(dir, 'package.json'))) {
+        entries.add(dir)
         dirs.add(dirname(dir))
         break
       }
     }
   }
-  return [...dirs].filter((dir) => existsSync(dir))
+  return {dirs: [...dirs].filter((dir) => existsSync(dir)), entries}
 }
