@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {readCodexVersion} from '../../ground/children/codex-version.js'
 import {connectedClientCount} from '../../ground/proc/unix-listeners.js'
 import type {UpgradeReport} from '../../ground/protocol/status-report.js'
@@ -35,6 +36,9 @@ export class Upgrades {
   /** The executable changed: read its version and act. False when it cannot be read (yet). */
   async onExecutableChanged(): Promise<boolean> {
     const file = this.supervisor.spec.file
+    // npm removes the old link long before it writes the new one: a replacement in progress, not
+    // an error. Looked at again at the next change or probe.
+    if (!existsSync(file)) return false
     let version: string
     try {
       version = await readCodexVersion(file, VERSION_TIMEOUT_MS)
