@@ -69,13 +69,16 @@ export class Upgrades {
     const clients = connectedClientCount(this.supervisor.paths.appServerSocket)
     if (this.policy === 'restart-when-idle' && clients !== 0) {
       if (this.poll === undefined) {
+        // Set before the await below, so a concurrent apply starts no second timer.
+        this.poll = setInterval(() => void this.apply(), this.config.upgradeIdlePollMs)
         const who = clients === null ? 'clients cannot be counted here (no /proc/net/unix)' : `${clients} client${clients === 1 ? '' : 's'} connected to ${this.supervisor.paths.appServerSocket}`
         await this.supervisor.event('upgrade-pending', `${who}: the child moves to codex ${this.installed?.version} once none is (codexd restart: now)`)
-        this.poll = setInterval(() => void this.apply(), this.config.upgradeIdlePollMs)
       }
       return
     }
     this.stopPolling()
+    // No await before the restart request: it changes the state at once, so a concurrent apply
+    // finds nothing pending and never restarts twice.
     const reason = `upgrade: codex ${this.supervisor.runningVersion()} -> ${this.installed?.version} (${this.policy === 'restart-now' ? `restart-now, ${clients ?? 'unknown'} client(s) connected` : 'no client connected'})`
     await this.supervisor.requestRestart(reason, false)
   }
