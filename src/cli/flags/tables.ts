@@ -1,6 +1,7 @@
 import {DEFAULT_ENSURE_TIMEOUT_MS} from '../../client/ensure/default-timeout.js'
 import {SHELLS} from '../../client/shell-init/shells.js'
 import {SUPERVISOR_SETTINGS} from '../../daemon/supervisor/config.js'
+import {ON_UPGRADE, UPGRADE_POLICIES} from '../../ground/children/upgrade-policy.js'
 import type {CommandTable} from './table.js'
 
 // The flag table of every command (format: src/cli/flags/table.ts). The fast path parses with
@@ -24,6 +25,7 @@ export const START = {
     json,
     takeover,
     force,
+    'on-upgrade': ON_UPGRADE,
   },
 } as const satisfies CommandTable
 
@@ -62,6 +64,7 @@ export const RUN = {
   flags: {
     server: {type: 'string', description: `which app-server to run: ${SERVER_CHOICE} (default: $CODEXD_SERVER, else auto)`},
     daemon: {type: 'boolean', hidden: true, description: 'started by codexd start: log only to the log file'},
+    'on-upgrade': ON_UPGRADE,
   },
 } as const satisfies CommandTable
 
@@ -122,6 +125,7 @@ export const SERVICE_INSTALL = {
   id: 'service install',
   flags: {
     server: {type: 'string', description: `bake CODEXD_SERVER into the service: ${SERVER_CHOICE} (default: $CODEXD_SERVER, else auto)`},
+    'on-upgrade': {type: 'string', options: UPGRADE_POLICIES, description: `write --on-upgrade into the service's codexd run: ${UPGRADE_POLICIES.join(', ')} (default: $${ON_UPGRADE.env}, else the supervisor's default, ${ON_UPGRADE.default})`},
     'dry-run': dryRun,
     platform,
     home,

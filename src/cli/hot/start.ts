@@ -1,5 +1,6 @@
 import {isatty} from 'node:tty'
 import {refuseForceWithoutTakeover} from './takeover-flags.js'
+import {ON_UPGRADE} from '../../ground/children/upgrade-policy.js'
 import {ensureSupervisor} from '../../client/ensure/ensure-supervisor.js'
 import {describeStart} from '../../client/ensure/start-output.js'
 import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
@@ -10,6 +11,8 @@ export interface StartOptions {
   readonly timeout: number
   readonly takeover?: boolean
   readonly force?: boolean
+  /** --on-upgrade: handed to a supervisor this start spawns through $CODEXD_ON_UPGRADE, like every supervisor setting. */
+  readonly 'on-upgrade'?: string
 }
 
 /**
@@ -18,6 +21,7 @@ export interface StartOptions {
  */
 export async function runStart(options: StartOptions): Promise<number> {
   refuseForceWithoutTakeover(options)
+  if (options['on-upgrade'] !== undefined) process.env[ON_UPGRADE.env] = options['on-upgrade']
   if (options.takeover) {
     const {runTakeover} = await import('../../client/takeover/run-takeover.js')
     await runTakeover({json: options.json, server: options.server, timeoutMs: options.timeout, force: options.force === true})

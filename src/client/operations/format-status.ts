@@ -1,5 +1,5 @@
 import {homePaths} from '../../ground/home/codex-home.js'
-import type {StatusReport} from '../../ground/protocol/status-report.js'
+import type {StatusReport, UpgradeReport} from '../../ground/protocol/status-report.js'
 import {displayState, duration} from '../status-view/display-state.js'
 import {styleFor, toneOf, type Style} from '../status-view/style.js'
 import {describeUsage, processUsage} from '../status-view/usage.js'
@@ -23,6 +23,7 @@ export function formatStatus(report: StatusReport, style: Style = styleFor(proce
     const usage = report.child.pid === null ? undefined : describeUsage(processUsage(report.child.pid))
     if (usage) rows.push(['  usage', usage])
     if (report.child.detail) rows.push(['detail', report.child.detail])
+    if (report.upgrade) rows.push(['codex', describeUpgrade(report.upgrade)])
     rows.push(['socket', report.child.socket])
     rows.push(['restarts', String(report.restarts)])
   }
@@ -39,4 +40,13 @@ export function formatStatus(report: StatusReport, style: Style = styleFor(proce
     for (const event of report.events) lines.push(`  ${style.dim(event.at)}  ${event.kind.padEnd(18)} ${event.message}`)
   }
   return `${lines.join('\n')}\n`
+}
+
+/** "running 0.169.0, installed 0.171.0 (upgrade pending: 1 client connected; ...)". */
+export function describeUpgrade(upgrade: UpgradeReport): string {
+  const versions = `running ${upgrade.running ?? 'none'}, installed ${upgrade.installed ?? 'unknown'}`
+  if (!upgrade.pending) return `${versions} (on-upgrade ${upgrade.policy})`
+  if (upgrade.policy === 'notify') return `${versions} (upgrade pending: on-upgrade notify; codexd restart applies it)`
+  const clients = upgrade.clients === null ? 'clients cannot be counted here' : `${upgrade.clients} client${upgrade.clients === 1 ? '' : 's'} connected`
+  return `${versions} (upgrade pending: ${clients}; restarts when none is, codexd restart applies it now)`
 }

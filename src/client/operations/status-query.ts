@@ -13,7 +13,8 @@ import type {StatusReport} from '../../ground/protocol/status-report.js'
 export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<StatusReport> {
   try {
     // One shape whether or not a supervisor answered (schemas/status.json): message is null here.
-    return {...(await controlRequest(paths, {type: 'status'}, timeoutMs)), message: null}
+    const report = await controlRequest(paths, {type: 'status'}, timeoutMs)
+    return {...report, upgrade: report.upgrade ?? null, message: null}
   } catch (error) {
     // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
     if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
@@ -31,6 +32,7 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
       lastExit: history.lastExit,
       unmanagedListener,
       events: history.events,
+      upgrade: null,
       message: holder === null ? error.message : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
     }
   }

@@ -13,6 +13,7 @@ const spec: ServiceSpec = {
   home: '/Users/u/a&b <c>/.codex',
   launcher: {node: '/opt/homebrew/bin/node', entry: '/Users/u/codexd -- x/bin/run.cjs'},
   environment: [['CODEX_HOME', '/Users/u/a&b <c>/.codex'], ['PATH', '/opt/homebrew/bin:/usr/bin']],
+  runArgs: ['--on-upgrade', 'notify'],
 }
 
 /** Parses a plist with Python's plistlib (a real parser) and prints it as JSON. */
@@ -33,7 +34,7 @@ describe('launchd agent plist', () => {
     if (!findOnPath('python3')) return t.skip('python3 (plistlib) is not installed')
     assert.deepEqual(parsePlist(renderLaunchdPlist(spec)), {
       Label: 'dev.codexd.supervisor',
-      ProgramArguments: ['/opt/homebrew/bin/node', '/Users/u/codexd -- x/bin/run.cjs', 'run'],
+      ProgramArguments: ['/opt/homebrew/bin/node', '/Users/u/codexd -- x/bin/run.cjs', 'run', '--on-upgrade', 'notify'],
       EnvironmentVariables: {CODEX_HOME: '/Users/u/a&b <c>/.codex', PATH: '/opt/homebrew/bin:/usr/bin'},
       RunAtLoad: true,
       KeepAlive: {SuccessfulExit: false},

@@ -14,7 +14,7 @@ const string = (value: string, indent: string) => `${indent}<string>${xmlText(va
  * an error (KeepAlive SuccessfulExit false): `codexd stop` or a clean SIGTERM stay stopped.
  */
 export function renderLaunchdPlist(spec: ServiceSpec): string {
-  const args = [spec.launcher.node, spec.launcher.entry, 'run'].map((arg) => string(arg, '\t\t')).join('\n')
+  const args = [spec.launcher.node, spec.launcher.entry, 'run', ...spec.runArgs].map((arg) => string(arg, '\t\t')).join('\n')
   const env = spec.environment.map(([name, value]) => `\t\t<key>${xmlText(name)}</key>\n${string(value, '\t\t')}`).join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!-- ${GENERATED_MARKER}: written by codexd service install (codexd ${CODEXD_VERSION}).

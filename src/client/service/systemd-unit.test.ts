@@ -19,12 +19,18 @@ function spec(node: string, entry: string, home: string): ServiceSpec {
     home,
     launcher: {node, entry},
     environment: [['CODEX_HOME', home], ['PATH', '/usr/bin:/bin'], ['CODEXD_SERVER', 'builtin']],
+    runArgs: [],
   }
 }
 
 describe('systemd user unit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'codexd-unit-'))
   after(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('passes --on-upgrade to `codexd run` when one was chosen', () => {
+    const unit = renderSystemdUnit({...spec('/usr/bin/node', '/opt/codexd/bin/run.cjs', '/home/u/.codex'), runArgs: ['--on-upgrade', 'notify']})
+    assert.ok(unit.split('\n').includes('ExecStart=/usr/bin/node /opt/codexd/bin/run.cjs run --on-upgrade notify'), unit)
+  })
 
   it('runs `codexd run` with the absolute launcher, the environment, and codexd-friendly stop/restart settings', () => {
     const unit = renderSystemdUnit(spec('/usr/bin/node', '/opt/codexd/bin/run.cjs', '/home/u/.codex'))

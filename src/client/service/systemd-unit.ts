@@ -31,9 +31,9 @@ export function unitHeader(editName: string): string {
 `
 }
 
-/** `ExecStart=` running `codexd run` with the absolute node and codexd (no PATH lookup). */
+/** `ExecStart=` running `codexd run` (and its flags) with the absolute node and codexd (no PATH lookup). */
 export function execStartLine(spec: ServiceSpec): string {
-  return `ExecStart=${[spec.launcher.node, spec.launcher.entry, 'run'].map(execWord).join(' ')}`
+  return `ExecStart=${[spec.launcher.node, spec.launcher.entry, 'run', ...spec.runArgs].map(execWord).join(' ')}`
 }
 
 /** The [Service] settings every codexd unit shares after its environment (restart, stop). */

@@ -1,3 +1,4 @@
+import {ON_UPGRADE, type UpgradePolicy} from '../../ground/children/upgrade-policy.js'
 import {expectation, parseSetting, type SettingSpec} from '../../ground/util/setting.js'
 
 /**
@@ -21,6 +22,8 @@ export const SUPERVISOR_SETTINGS = {
   startupLockTimeoutMs: {type: 'integer', min: 0, default: 30_000, env: 'CODEXD_STARTUP_LOCK_TIMEOUT_MS', description: 'wait for app-server-startup.lock when codexd holds it for a lock-unaware child (ms)'},
   logMaxBytes: {type: 'integer', min: 0, default: 5 * 1024 * 1024, env: 'CODEXD_LOG_MAX_BYTES', description: 'the supervisor log is rotated past this size (bytes)'},
   logKeep: {type: 'integer', min: 0, default: 3, env: 'CODEXD_LOG_KEEP', description: 'how many rotated logs are kept'},
+  upgradeSettleMs: {type: 'integer', min: 0, default: 2000, env: 'CODEXD_UPGRADE_SETTLE_MS', description: "quiet time after the last change to codex's executable before its new version is read (ms)"},
+  upgradeIdlePollMs: {type: 'integer', min: 10, default: 1000, env: 'CODEXD_UPGRADE_IDLE_POLL_MS', description: 'while an upgrade waits for clients to disconnect, how often the connections are counted (ms)'},
 } as const satisfies Record<string, SettingSpec & {readonly env: string; readonly default: number}>
 
 /** The supervisor's configuration: one number per setting of SUPERVISOR_SETTINGS. */
@@ -41,4 +44,17 @@ export function readSupervisorConfig(env: NodeJS.ProcessEnv = process.env): {con
     config[key] = typeof value === 'number' ? value : spec.default
   }
   return {config, warnings}
+}
+
+/**
+ * The upgrade policy: `flag` (run --on-upgrade), else $CODEXD_ON_UPGRADE (which `start` sets for
+ * the detached supervisor), else the default. A variable the setting refuses falls back to the
+ * default with a warning, as readSupervisorConfig does.
+ */
+export function readUpgradePolicy(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): {policy: UpgradePolicy; warning?: string} {
+  const raw = flag ?? env[ON_UPGRADE.env]
+  if (raw === undefined || raw === '') return {policy: ON_UPGRADE.default}
+  const value = parseSetting(ON_UPGRADE, raw)
+  if (value === undefined) return {policy: ON_UPGRADE.default, warning: `${ON_UPGRADE.env}=${raw} is not ${expectation(ON_UPGRADE)}; using ${ON_UPGRADE.default}`}
+  return {policy: value as UpgradePolicy}
 }

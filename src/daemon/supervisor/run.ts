@@ -9,7 +9,8 @@ import {acquireLock, type HeldLock} from '../../ground/lock/flock.js'
 import {describeMovedAside} from '../../ground/state/database.js'
 import {preflightHomePaths} from '../../ground/startup/preflight.js'
 import {faultPoint} from '../../ground/testing/fault-points.js'
-import {readSupervisorConfig, type SupervisorConfig} from './config.js'
+import {readSupervisorConfig, readUpgradePolicy, type SupervisorConfig} from './config.js'
+import type {UpgradePolicy} from '../../ground/children/upgrade-policy.js'
 import {becomeInitWhenPid1} from './pid1.js'
 import {RotatingLog} from './logger.js'
 import {reapOrphans} from '../../ground/supervisor-state/orphans.js'
@@ -17,12 +18,16 @@ import {SupervisorStore} from '../../ground/supervisor-state/store.js'
 import {Supervisor} from './supervisor.js'
 import {watchControlDir} from './watcher.js'
 import {Findability} from './findability.js'
+import {watchExecutable, type ExecutableWatcher} from './executable-watcher.js'
+import {Upgrades} from './upgrades.js'
 
 export interface RunSupervisorOptions {
   /** auto|builtin|codex|<command>; default $CODEXD_SERVER, else auto. */
   readonly server?: string
   /** Started by `codexd start`: log only to the file (stderr already is that file). */
   readonly daemon: boolean
+  /** --on-upgrade; default $CODEXD_ON_UPGRADE, else restart-when-idle. */
+  readonly 'on-upgrade'?: string
 }
 
 /**
@@ -39,6 +44,8 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
   const instance = await takeInstanceLock(paths)
   await faultPoint('supervisor-after-lock')
   const {config, warnings} = readSupervisorConfig()
+  const {policy, warning: policyWarning} = readUpgradePolicy(options['on-upgrade'])
+  if (policyWarning) warnings.push(policyWarning)
   const log = new RotatingLog(paths.supervisorLog, config.logMaxBytes, config.logKeep, options.daemon ? undefined : process.stderr)
   let store: SupervisorStore | undefined
   try {
@@ -59,7 +66,7 @@ export async function runSupervisor(options: RunSupervisorOptions): Promise<void
       log.line(`orphan-reaped: ${reaped}`)
       await store.event('orphan-reaped', reaped)
     }
-    await serve(paths, config, new Supervisor(paths, spec, choice, config, store, log), store, log, instance)
+    await serve(paths, config, policy, new Supervisor(paths, spec, choice, config, store, log), store, log, instance)
   } catch (error) {
     log.line(`supervisor failed: ${error instanceof Error ? error.message : String(error)}`)
     await store?.endRun(`failed: ${error instanceof Error ? error.message : String(error)}`).catch(() => {})
@@ -88,7 +95,7 @@ async function takeInstanceLock(paths: HomePaths): Promise<InstanceLock> {
 }
 
 /** Runs the supervisor until a stop request or a signal; resolves after a clean shutdown. */
-async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog, instance: InstanceLock): Promise<void> {
+async function serve(paths: HomePaths, config: SupervisorConfig, policy: UpgradePolicy, supervisor: Supervisor, store: SupervisorStore, log: RotatingLog, instance: InstanceLock): Promise<void> {
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
   // The supervisor shuts down once; a signal during a stop request gets the same result.
@@ -103,7 +110,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
     status: async () => {
       const report = supervisor.report()
       const lastExit = report.lastExit ?? (await store.lastExit().catch(() => null))
-      return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => [])}}
+      return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => []), upgrade: upgrades?.report() ?? null}}
     },
     start: async (request) => ({response: await supervisor.requestStart(request.wait ?? true)}),
     restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true)}),
@@ -114,6 +121,8 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
     },
   }
 
+  // Upgrades of codex only: the built-in is codexd itself, a command's version is unknown.
+  const upgrades = supervisor.spec.kind === 'codex' ? new Upgrades(supervisor, policy, config) : undefined
   const control = await startControlServer(paths, handlers)
   const findable = new Findability(paths, instance, control, supervisor, (reason) => void stop(reason).then(finish))
   const watcher = await watchControlDir(paths, {
@@ -123,6 +132,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
     onRepaired: (kind, message) => void supervisor.event(kind, message),
     onError: (message) => void supervisor.event('error', message),
   })
+  const executable = upgrades ? await watchUpgrades(supervisor, upgrades, config) : undefined
   let probing = false
   const probeTimer = setInterval(() => {
     if (probing) return
@@ -130,6 +140,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
     findable
       .check()
       .then(() => supervisor.probe())
+      .then(() => executable?.tick())
       .catch((error: Error) => supervisor.event('error', `probe failed: ${error.message}`))
       .finally(() => (probing = false))
   }, Math.max(50, config.probeIntervalMs))
@@ -145,6 +156,8 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
 
   await finished
   clearInterval(probeTimer)
+  upgrades?.close()
+  await executable?.close().catch(() => {})
   await watcher.close().catch(() => {})
   await control.close()
   await store.endRun('stopped')
@@ -152,4 +165,15 @@ async function serve(paths: HomePaths, config: SupervisorConfig, supervisor: Sup
   process.off('SIGTERM', onSignal)
   process.off('SIGINT', onSignal)
   process.off('SIGHUP', onSignal)
+}
+
+/** Watches the codex executable the child is spawned from; a watch that cannot start is logged, not fatal. */
+async function watchUpgrades(supervisor: Supervisor, upgrades: Upgrades, config: SupervisorConfig): Promise<ExecutableWatcher | undefined> {
+  const onError = (message: string) => void supervisor.event('error', message)
+  try {
+    return await watchExecutable(supervisor.spec.file, config.upgradeSettleMs, () => upgrades.onExecutableChanged(), onError)
+  } catch (error) {
+    onError(`cannot watch ${supervisor.spec.file} for upgrades: ${(error as Error).message}`)
+    return undefined
+  }
 }

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
-import type {ChildSpec} from '../../ground/children/child-spec.js'
+import {codexSpec, type ChildSpec} from '../../ground/children/child-spec.js'
 import type {ChildState, ChildSummary} from '../../ground/protocol/control.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
@@ -60,10 +60,13 @@ export class Supervisor {
   private shutdownDone: Promise<{childPid: number | null; step: TerminateStep}> | undefined
   /** Resolved at the next state change (the loop's waits, and start/restart with `wait`). */
   private readonly changeWaiters = new Set<() => void>()
+  /** The version of codex installed now, when an upgrade was seen (upgrades.ts). */
+  private installedVersion: string | undefined
 
   constructor(
     readonly paths: HomePaths,
-    readonly spec: ChildSpec,
+    /** What the next child is spawned from: a codex upgrade replaces it before the next spawn. */
+    public spec: ChildSpec,
     readonly server: string,
     private readonly config: SupervisorConfig,
     private readonly store: SupervisorStore,
@@ -109,6 +112,16 @@ export class Supervisor {
       lastExit: this.lastExit,
       unmanagedListener: state.kind === 'unmanaged' ? state.owner : null,
     }
+  }
+
+  /** The version of the child that serves now; null while none does (a new child runs what is installed). */
+  runningVersion(): string | null {
+    return this.state.kind === 'running' ? this.spec.version : null
+  }
+
+  /** An upgrade installed codex `version`: the next spawn reads the install again (see runChild). */
+  noteInstalledVersion(version: string): void {
+    this.installedVersion = version
   }
 
   /**
@@ -248,6 +261,8 @@ export class Supervisor {
 
   /** One child lifetime: spawn (serialized if lock-unaware), wait for initialize, wait for exit. */
   private async runChild(): Promise<void> {
+    // After an upgrade the file spawned is another codex: its version (and lock-awareness) anew.
+    if (this.spec.kind === 'codex' && this.installedVersion !== undefined && this.installedVersion !== this.spec.version) this.spec = await codexSpec(this.spec.file)
     const window = this.spec.lockAware ? undefined : await holdStartupWindow(this.paths, this.config.startupLockTimeoutMs)
     if (window?.foreign) {
       await this.dispatch({type: 'foreign-listener', at: Date.now(), owner: {pid: window.foreign.pid, note: `${window.foreign.note} before codexd spawned its child`}, withChild: false})

@@ -68,7 +68,8 @@ function builtinSpec(): ChildSpec {
   }
 }
 
-async function codexSpec(bin: string): Promise<ChildSpec> {
+/** The spec of the codex at `bin`, its version read now (again after an upgrade). */
+export async function codexSpec(bin: string): Promise<ChildSpec> {
   const version = await readCodexVersion(bin)
   const lockAware = isLockAwareCodex(version)
   return {kind: 'codex', file: bin, args: ['app-server', '--listen', 'unix://'], version, lockAware, describe: `codex ${version} (${bin}${lockAware ? '' : ', lock-unaware: codexd serializes its startup'})`}

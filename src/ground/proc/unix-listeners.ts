@@ -10,23 +10,40 @@ const ACCEPTING = 0x10000
  * since the kernel lists a socket under the path it was bound at. Empty without /proc.
  */
 export function listeningSocketInodes(path: string): string[] {
+  return (socketsAt(path) ?? []).filter((record) => (record.flags & ACCEPTING) !== 0).map((record) => record.inode)
+}
+
+/** /proc/net/unix's St column: SS_CONNECTING (queued, not accepted yet) and SS_CONNECTED. */
+const CONNECTING = 0x02
+const CONNECTED = 0x03
+
+/**
+ * How many clients are connected to the unix socket listening at `path` (Linux /proc/net/unix):
+ * the kernel lists each server-side socket of a connection under its listener's path, in state
+ * CONNECTING (St 02) while it waits in the accept queue and CONNECTED (St 03) once accepted; the
+ * clients' own sockets are unnamed. A symlink at `path` is followed, as for
+ * listeningSocketInodes. Null without /proc: unknown, which is not none.
+ */
+export function connectedClientCount(path: string): number | null {
+  const records = socketsAt(path)
+  return records && records.filter((record) => (record.flags & ACCEPTING) === 0 && (record.state === CONNECTED || record.state === CONNECTING)).length
+}
+
+/** The rows of /proc/net/unix whose path is `path` or what it resolves to; null without /proc. */
+function socketsAt(path: string): Array<{flags: number; state: number; inode: string; path: string}> | null {
   let bound = path
   try {
     bound = realpathSync(path)
   } catch {
-    // Nothing there (any more): look for listeners still bound at the path itself.
+    // Nothing there (any more): look for sockets still bound at the path itself.
   }
   let table: string
   try {
     table = readFileSync('/proc/net/unix', 'utf8')
   } catch {
-    return []
+    return null
   }
-  const inodes: string[] = []
-  for (const record of unixSocketRecords(table)) {
-    if ((record.flags & ACCEPTING) !== 0 && (record.path === path || record.path === bound)) inodes.push(record.inode)
-  }
-  return inodes
+  return unixSocketRecords(table).filter((record) => record.path === path || record.path === bound)
 }
 
 /**
@@ -35,14 +52,14 @@ export function listeningSocketInodes(path: string): string[] {
  * where the next one starts (a kernel address and the fixed-width columns), never at every
  * newline, and the path is the rest of the row as it is.
  */
-const ROW = /^[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) [0-9A-F]{4} [0-9A-F]{2} +(\d+)(?: ([\s\S]*))?$/
+const ROW = /^[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) [0-9A-F]{4} ([0-9A-F]{2}) +(\d+)(?: ([\s\S]*))?$/
 const ROW_START = /\n(?=[0-9a-f]+: [0-9A-F]{8} [0-9A-F]{8} [0-9A-F]{8} [0-9A-F]{4} [0-9A-F]{2} +\d+(?: |\n|$))/
 
-function unixSocketRecords(table: string): Array<{flags: number; inode: string; path: string}> {
+function unixSocketRecords(table: string): Array<{flags: number; state: number; inode: string; path: string}> {
   const body = table.slice(table.indexOf('\n') + 1).replace(/\n$/, '')
   return body.split(ROW_START).flatMap((row) => {
     const match = ROW.exec(row)
-    return match ? [{flags: Number.parseInt(match[1], 16), inode: match[2], path: match[3] ?? ''}] : []
+    return match ? [{flags: Number.parseInt(match[1], 16), state: Number.parseInt(match[2], 16), inode: match[3], path: match[4] ?? ''}] : []
   })
 }
 

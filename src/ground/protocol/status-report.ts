@@ -28,8 +28,28 @@ export interface StatusReport {
   /** Another process serves the app-server socket; pid null when it cannot be found (other user, no /proc). */
   readonly unmanagedListener: {readonly pid: number | null; readonly since: string; readonly note: string} | null
   readonly events: readonly {readonly at: string; readonly kind: string; readonly message: string}[]
+  /** The codex executable's installed version against the running child's (a codex child only; null otherwise). */
+  readonly upgrade?: UpgradeReport | null
   /** Why the supervisor could not be asked (not-running, unreachable); null when it answered (status-query sets it). */
   readonly message?: string | null
+}
+
+/** Running vs installed codex, and what the supervisor does about a difference (docs/codex-daemon.md, "Upgrades"). */
+export interface UpgradeReport {
+  /** --on-upgrade: restart-when-idle | restart-now | notify */
+  readonly policy: string
+  /** The path the child is spawned by (watched for upgrades). */
+  readonly executable: string
+  /** The version of the child serving now; null while none serves. */
+  readonly running: string | null
+  /** What `codex --version` of the executable said when it was last read (at start, then after each change). */
+  readonly installed: string | null
+  /** When the installed version was last read (ISO 8601). */
+  readonly checkedAt: string | null
+  /** A child serves another version than the installed one. */
+  readonly pending: boolean
+  /** While pending: clients connected to the app-server socket now (kernel socket table); else null, and null where it cannot be read. */
+  readonly clients: number | null
 }
 
 /** The exit code of `codexd status` for a report: 0 running, 3 not running, 4 unreachable or not serving. */

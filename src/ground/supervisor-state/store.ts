@@ -25,6 +25,8 @@ export type EventKind =
   | 'orphan-reaped'
   | 'state-cleared'
   | 'state-recovered'
+  | 'upgrade-detected'
+  | 'upgrade-pending'
   | 'error'
 
 export interface EventRow {

@@ -1,0 +1,114 @@
+import {existsSync} from 'node:fs'
+import {readCodexVersion} from '../../ground/children/codex-version.js'
+import {connectedClientCount} from '../../ground/proc/unix-listeners.js'
+import type {UpgradeReport} from '../../ground/protocol/status-report.js'
+import type {UpgradePolicy} from '../../ground/children/upgrade-policy.js'
+import type {SupervisorConfig} from './config.js'
+import type {Supervisor} from './supervisor.js'
+
+/** `codex --version` of a just-installed codex: it answers in milliseconds; a hung one is broken. */
+const VERSION_TIMEOUT_MS = 10_000
+
+/**
+ * Upgrades of the codex executable the child runs (docs/codex-daemon.md, "Upgrades"): when the
+ * watcher says the install changed, reads the installed version with `codex --version` (the
+ * same reading that chose the running child's version, and proof the new install runs before
+ * the child is moved onto it), records it, and applies the policy: `restart-now` restarts the
+ * child, `restart-when-idle` restarts it once no client is connected to the app-server socket
+ * (counted in the kernel's socket table, again every `upgradeIdlePollMs` while pending), and
+ * `notify` only shows it. `codexd restart` applies a pending upgrade: any spawn runs what is
+ * installed.
+ */
+export class Upgrades {
+  private installed: {version: string; at: string} | undefined
+  private poll: NodeJS.Timeout | undefined
+  private lastFailure: string | undefined
+
+  constructor(
+    private readonly supervisor: Supervisor,
+    readonly policy: UpgradePolicy,
+    private readonly config: SupervisorConfig,
+  ) {
+    // At start the installed version is the one the child was resolved with.
+    if (supervisor.spec.version !== null) this.installed = {version: supervisor.spec.version, at: new Date().toISOString()}
+  }
+
+  /** The executable changed: read its version and act. False when it cannot be read (yet). */
+  async onExecutableChanged(): Promise<boolean> {
+    const file = this.supervisor.spec.file
+    // npm removes the old link long before it writes the new one: a replacement in progress, not
+    // an error. Looked at again at the next change or probe.
+    if (!existsSync(file)) return false
+    let version: string
+    try {
+      version = await readCodexVersion(file, VERSION_TIMEOUT_MS)
+    } catch (error) {
+      const message = (error as Error).message
+      // Said once per failure, not at every retry of a half-finished install.
+      if (message !== this.lastFailure) await this.supervisor.event('error', `codex changed but its version cannot be read yet: ${message}`)
+      this.lastFailure = message
+      return false
+    }
+    this.lastFailure = undefined
+    if (version === this.installed?.version) return true
+    this.installed = {version, at: new Date().toISOString()}
+    this.supervisor.noteInstalledVersion(version)
+    const running = this.supervisor.runningVersion()
+    const what = `codex ${version} is installed at ${file}`
+    if (running === null || running === version) await this.supervisor.event('upgrade-detected', `${what}${running === null ? '; the next child runs it' : ', the version the child runs'}`)
+    else await this.supervisor.event('upgrade-detected', `${what}; the child runs ${running}; on-upgrade ${this.policy}`)
+    await this.apply()
+    return true
+  }
+
+  /** Applies the policy to a pending upgrade; a no-op once nothing is pending. */
+  async apply(): Promise<void> {
+    if (!this.pending()) return this.stopPolling()
+    if (this.policy === 'notify') return
+    // Unknown (no /proc/net/unix) counts as busy: an upgrade never cuts off a client it cannot see.
+    const clients = connectedClientCount(this.supervisor.paths.appServerSocket)
+    if (this.policy === 'restart-when-idle' && clients !== 0) {
+      if (this.poll === undefined) {
+        // Set before the await below, so a concurrent apply starts no second timer.
+        this.poll = setInterval(() => void this.apply(), this.config.upgradeIdlePollMs)
+        const who = clients === null ? 'clients cannot be counted here (no /proc/net/unix)' : `${clients} client${clients === 1 ? '' : 's'} connected to ${this.supervisor.paths.appServerSocket}`
+        await this.supervisor.event('upgrade-pending', `${who}: the child moves to codex ${this.installed?.version} once none is (codexd restart: now)`)
+      }
+      return
+    }
+    this.stopPolling()
+    // No await before the restart request: it changes the state at once, so a concurrent apply
+    // finds nothing pending and never restarts twice.
+    const reason = `upgrade: codex ${this.supervisor.runningVersion()} -> ${this.installed?.version} (${this.policy === 'restart-now' ? `restart-now, ${clients ?? 'unknown'} client(s) connected` : 'no client connected'})`
+    await this.supervisor.requestRestart(reason, false)
+  }
+
+  /** The upgrade part of the status report. */
+  report(): UpgradeReport {
+    const pending = this.pending()
+    return {
+      policy: this.policy,
+      executable: this.supervisor.spec.file,
+      running: this.supervisor.runningVersion(),
+      installed: this.installed?.version ?? null,
+      checkedAt: this.installed?.at ?? null,
+      pending,
+      clients: pending ? connectedClientCount(this.supervisor.paths.appServerSocket) : null,
+    }
+  }
+
+  close(): void {
+    this.stopPolling()
+  }
+
+  /** A child runs another version than the installed one (and is up: a child starting takes the installed one). */
+  private pending(): boolean {
+    const running = this.supervisor.runningVersion()
+    return this.installed !== undefined && running !== null && running !== this.installed.version
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.poll)
+    this.poll = undefined
+  }
+}
