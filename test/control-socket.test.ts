@@ -54,9 +54,10 @@ describe('control socket (JSON lines)', {timeout: 60_000}, () => {
       // The client refuses a type the protocol does not have without sending it...
       await assert.rejects(controlRequest(paths, {type: 'bogus' as 'ping'}), (error: CodexdError) => error.code === 'unknown-request' && error.exitCode === 1 && /'bogus'.*ping, status, stop, restart, start/.test(error.message))
       // ...and the server answers one sent anyway with bad-request, naming the known types.
-      assert.deepEqual(await rawExchange(paths.supervisorSocket, '{"type":"bogus"}\n{"type":"stop","graceMs":"soon"}\n', 2), [
+      assert.deepEqual(await rawExchange(paths.supervisorSocket, '{"type":"bogus"}\n{"type":"stop","graceMs":"soon"}\n{"type":"restart","graceMs":-1}\n', 3), [
         {ok: false, error: 'unknown request type; expected one of ping, status, stop, restart, start', code: 'bad-request'},
-        {ok: false, error: "malformed 'stop' request: graceMs must be a number and wait a boolean", code: 'bad-request'},
+        {ok: false, error: "malformed 'stop' request: graceMs must be a number >= 0 and wait a boolean", code: 'bad-request'},
+        {ok: false, error: "malformed 'restart' request: graceMs must be a number >= 0 and wait a boolean", code: 'bad-request'},
       ])
       assert.deepEqual(seen, ['ping', 'restart'])
     } finally {

@@ -32,6 +32,23 @@ describe('stop: a child that ignores SIGTERM', () => {
   })
 })
 
+describe('restart --grace: the grace of the request, not the configured one', () => {
+  // Configured grace 120 s: a restart that used it instead of --grace would outlast its own timeout.
+  const home = supervisedHome(fixtureCommand('ignore-sigterm'), {CODEXD_STOP_GRACE_MS: '120000'})
+  after(() => home.cleanup())
+
+  it('a child that ignores SIGTERM is killed 300 ms after it, and a new child serves', {timeout: 120_000}, async () => {
+    const report = await startAndTrack(home)
+    const old = report.child!.pid!
+    const restarted = await runCodexd(['restart', '--grace', '300', '--timeout', '20000', '--json'], home.env)
+    assert.equal(restarted.code, 0, restarted.stderr)
+    const after = JSON.parse(restarted.stdout)
+    assert.notEqual(after.childPid, old)
+    assert.equal(isRunning(old), false)
+    assert.equal(isRunning(after.childPid), true)
+  })
+})
+
 describe('stop: a child that forks grandchildren', () => {
   const home = supervisedHome(fixtureCommand('fork-grandchildren'))
   after(() => home.cleanup())

@@ -144,7 +144,7 @@ async function answer(socket: Socket, line: string, handlers: ControlHandlers): 
     return
   }
   if (!CONTROL_REQUESTS[fields.type].paramsOk(fields)) {
-    reply(socket, {ok: false, error: `malformed '${fields.type}' request: graceMs must be a number and wait a boolean`, code: 'bad-request'})
+    reply(socket, {ok: false, error: `malformed '${fields.type}' request: graceMs must be a number >= 0 and wait a boolean`, code: 'bad-request'})
     return
   }
   // The checks above make `fields` a request of its type, and the map holds that type's handler.

@@ -113,7 +113,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, policy: Upgrade
       return {response: {...report, lastExit, events: await store.recentEvents(20).catch(() => []), upgrade: upgrades?.report() ?? null}}
     },
     start: async (request) => ({response: await supervisor.requestStart(request.wait ?? true)}),
-    restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true)}),
+    restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true, request.graceMs)}),
     stop: async (request) => {
       await faultPoint('control-stop') // tests: a supervisor that never answers stop
       const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)

@@ -134,9 +134,12 @@ export class Supervisor {
     return this.summary()
   }
 
-  /** `restart`: ends the current child (if any), clears crash-loop, starts afresh. */
-  async requestRestart(reason: string, wait: boolean): Promise<ChildSummary> {
-    await this.restartChild(reason)
+  /**
+   * `restart`: ends the current child (if any; SIGKILL after `graceMs`, the configured grace when
+   * not given), clears crash-loop, starts afresh.
+   */
+  async requestRestart(reason: string, wait: boolean, graceMs?: number): Promise<ChildSummary> {
+    await this.restartChild(reason, graceMs)
     if (wait) await this.settled()
     return this.summary()
   }
@@ -357,11 +360,11 @@ export class Supervisor {
   }
 
   /** Restart (codexd restart, or a vanished socket): end the child if it may run, else start now. */
-  private async restartChild(reason: string): Promise<void> {
+  private async restartChild(reason: string, graceMs = this.graceMs()): Promise<void> {
     const attempt = this.attempt
     const withChild = attempt !== undefined && !attempt.done
     await this.dispatch({type: 'restart-requested', reason, withChild}, reason)
-    if (withChild && this.state.kind === 'stopping' && !attempt.child.hasExited()) await attempt.child.terminate(this.graceMs())
+    if (withChild && this.state.kind === 'stopping' && !attempt.child.hasExited()) await attempt.child.terminate(graceMs)
   }
 
   // ---- state changes ----------------------------------------------------------------------

@@ -56,6 +56,8 @@ function spec<Params, Answer>(paramsOk: RequestSpec<Params, Answer>['paramsOk'],
 }
 
 const optional = (value: unknown, type: 'number' | 'boolean') => value === undefined || (typeof value === type && (type !== 'number' || Number.isFinite(value)))
+/** A grace in ms: absent, or a finite number >= 0 (a negative one would SIGKILL at once). */
+const optionalGrace = (value: unknown) => optional(value, 'number') && (value === undefined || (value as number) >= 0)
 const noParams = () => true
 const pidOrNull = (value: unknown) => value === null || Number.isInteger(value)
 
@@ -77,9 +79,9 @@ export const CONTROL_REQUESTS = {
   ping: spec<{}, ChildSummary>(noParams, isChildSummary),
   status: spec<{}, StatusReport>(noParams, isStatusReport),
   /** `graceMs`: between SIGTERM and SIGKILL for the child's process group. The supervisor exits after answering. */
-  stop: spec<{readonly graceMs?: number}, StopAnswer>((request) => optional(request.graceMs, 'number'), isStopAnswer),
+  stop: spec<{readonly graceMs?: number}, StopAnswer>((request) => optionalGrace(request.graceMs), isStopAnswer),
   /** Ends the child (`graceMs` as for stop), clears a crash-loop, starts afresh; `wait`: answer once it settled (default true). */
-  restart: spec<{readonly graceMs?: number; readonly wait?: boolean}, ChildSummary>((request) => optional(request.graceMs, 'number') && optional(request.wait, 'boolean'), isChildSummary),
+  restart: spec<{readonly graceMs?: number; readonly wait?: boolean}, ChildSummary>((request) => optionalGrace(request.graceMs) && optional(request.wait, 'boolean'), isChildSummary),
   /** Clears a crash-loop or unmanaged state and starts the child; `wait` as for restart. */
   start: spec<{readonly wait?: boolean}, ChildSummary>((request) => optional(request.wait, 'boolean'), isChildSummary),
 }
