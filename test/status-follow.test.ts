@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {finished, runCodexd, spawnCodexd, waitFor} from '../src/ground/harness/processes.js'
+import {tempHome} from '../src/ground/harness/home.js'
 import {startAndTrack, supervisedHome} from './support/supervisor-home.js'
 
 /** Collects a running command's stdout lines as they arrive. */
@@ -66,5 +67,33 @@ describe('status --watch --json and logs --events --follow', {timeout: 120_000},
   it('status --interval without --watch is refused (exit 2)', async () => {
     const refused = await runCodexd(['status', '--interval', '500'], home.env)
     assert.equal(refused.code, 2, refused.stderr)
+  })
+})
+
+describe('status --watch --json names who else serves the socket, as plain status --json does', {timeout: 120_000}, () => {
+  const home = tempHome('codexd-watch-owner-')
+  after(() => home.remove())
+
+  it('a built-in app-server started by hand: the same listenerOwner (pid, kind) in both', async () => {
+    const server = spawnCodexd(['app-server', '--listen', 'unix://'], home.env)
+    try {
+      const plain = await waitFor(async () => {
+        const answer = await runCodexd(['status', '--json'], home.env)
+        const report = JSON.parse(answer.stdout)
+        return report.listenerOwner ? {answer, report} : undefined
+      }, {timeoutMs: 20_000, what: 'status --json naming the listener'})
+      assert.equal(plain.answer.code, 6)
+      assert.equal(plain.report.listenerOwner.pid, server.pid)
+      const watch = spawnCodexd(['status', '--watch', '--json', '--interval', '100'], home.env)
+      const seen = lines(watch)
+      await waitFor(() => seen.length >= 1 || undefined, {timeoutMs: 20_000, what: 'the first report'})
+      const watched = JSON.parse(seen[0])
+      assert.deepEqual([watched.listenerOwner?.pid, watched.listenerOwner?.kind], [server.pid, plain.report.listenerOwner.kind])
+      watch.kill('SIGINT')
+      assert.equal((await finished(watch)).code, 0)
+    } finally {
+      server.kill('SIGTERM')
+      await finished(server)
+    }
   })
 })

@@ -5,6 +5,7 @@ import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {formatStatus} from './format-status.js'
 import {queryStatus} from './status-query.js'
 import {styleFor} from '../status-view/style.js'
+import {formatListenerOwner, withListenerOwner} from '../takeover/owner-status.js'
 
 export interface WatchOptions {
   readonly json: boolean
@@ -27,9 +28,10 @@ export async function watchStatus(paths: HomePaths, options: WatchOptions): Prom
   let drawnLines = 0
   let lastKey: string | undefined
   while (!options.signal.aborted) {
-    const report = await queryStatus(paths, options.timeoutMs)
+    // The same report as plain `status`: who else serves the socket when codexd's child does not.
+    const report = await withListenerOwner(paths, await queryStatus(paths, options.timeoutMs))
     if (redraw) {
-      const text = `${style.dim(`codexd status --watch: every ${options.intervalMs} ms, Ctrl-C to quit`)}\n\n${formatStatus(report, style)}`
+      const text = `${style.dim(`codexd status --watch: every ${options.intervalMs} ms, Ctrl-C to quit`)}\n\n${formatStatus(report, style)}${formatListenerOwner(report)}`
       if (drawnLines > 0) {
         moveCursor(out, 0, -drawnLines)
         clearScreenDown(out)
@@ -40,7 +42,7 @@ export async function watchStatus(paths: HomePaths, options: WatchOptions): Prom
       const key = JSON.stringify(withoutClocks(report))
       if (key !== lastKey) {
         lastKey = key
-        out.write(options.json ? `${JSON.stringify(report)}\n` : `${formatStatus(report, style)}\n`)
+        out.write(options.json ? `${JSON.stringify(report)}\n` : `${formatStatus(report, style)}${formatListenerOwner(report)}\n`)
       }
     }
     await sleep(options.intervalMs, undefined, {signal: options.signal}).catch(() => {})
