@@ -10,7 +10,7 @@ import {makeStaleSocket} from '../src/ground/harness/stale-socket.js'
 import {finished, isAlive, runCodexd, spawnCodexd, trackPid, waitFor, type Run} from '../src/ground/harness/processes.js'
 import {lockHolderAt} from '../src/ground/lock/holders.js'
 import type {StatusReport} from '../src/ground/protocol/status-report.js'
-import {homeProcesses, status, supervisedHome, type SupervisedHome} from './support/supervisor-home.js'
+import {fixtureCommand, homeProcesses, status, supervisedHome, type SupervisedHome} from './support/supervisor-home.js'
 import {listenerCount} from './support/unix-listeners.js'
 
 type Command = 'start' | 'stop' | 'restart' | 'restart-server' | 'status'
@@ -146,7 +146,10 @@ describe('concurrent commands: every pair as a storm', {timeout: 600_000}, () =>
 
   for (const [a, b] of PAIRS) {
     it(`${each(a, b)} ${a} + ${each(a, b)} ${b}: each exits as its request went, the end state is the last one's`, {timeout: 240_000}, async () => {
-      const home = supervisedHome('builtin')
+      // `restart --server builtin` switches away from the home's default server (a fixture), so the
+      // end state shows whether its stop and start were one turn: nothing else may start between.
+      const switching = a === 'restart-server' || b === 'restart-server'
+      const home = supervisedHome(switching ? fixtureCommand('serve') : 'builtin')
       homes.push(home)
       const starts = a === 'restart-server' && (b === 'start' || b === 'restart' || b === 'status') ? (['running'] as const) : (['running', 'stopped'] as const)
       for (const before of starts) {
@@ -155,6 +158,9 @@ describe('concurrent commands: every pair as a storm', {timeout: 600_000}, () =>
         const runs = await storm(home, a, b)
         assertExitCodes(runs, label)
         await assertEnd(home, expectedEnd(runs, before), label)
+        if (switching && lockHolderAt(home.paths.supervisorInstanceLock) !== null) {
+          assert.equal((await status(home.env)).report.supervisor?.server, 'builtin', `${label}: the server restart --server chose runs`)
+        }
         // Without a stop or a server switch, every start and restart saw the one supervisor.
         if (![a, b].some((command) => command === 'stop' || command === 'restart-server')) {
           const pids = new Set(runs.filter((run) => run.command === 'start' || run.command === 'restart').map((run) => (JSON.parse(run.stdout) as {supervisorPid: number}).supervisorPid))
@@ -171,14 +177,21 @@ function pausedAt(text: string, phase: string): number | undefined {
   return match ? Number(match[1]) : undefined
 }
 
+/** `codexd start --json` whose processes pause at `phase` (it, or the supervisor it spawns) until `resume()`. */
+function pausedStart(home: SupervisedHome, phase: string) {
+  const resumeFile = join(home.home, `resume-${phase}`)
+  const start = spawnCodexd(['start', '--json'], {...home.env, CODEXD_TEST_FAULT: `${phase}:pause`, CODEXD_TEST_RESUME: resumeFile})
+  let stderr = ''
+  start.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return {start, run: finished(start), stderr: () => stderr, resume: () => writeFileSync(resumeFile, '')}
+}
+
 describe('stop racing a starting supervisor (between its instance lock and its control socket)', {timeout: 120_000}, () => {
   const home = supervisedHome('builtin')
   after(() => home.cleanup())
 
   it('stop waits for the start that spawned it; both exit 0, and the end state is the later one\'s', async () => {
-    const resume = join(home.home, 'resume-supervisor')
-    const start = spawnCodexd(['start', '--json'], {...home.env, CODEXD_TEST_FAULT: 'supervisor-after-lock:pause', CODEXD_TEST_RESUME: resume})
-    const started = finished(start)
+    const starting = pausedStart(home, 'supervisor-after-lock')
     const first = await waitFor(() => (existsSync(home.paths.supervisorLog) ? pausedAt(readFileSync(home.paths.supervisorLog, 'utf8'), 'supervisor-after-lock') : undefined), {timeoutMs: 30_000, what: 'the supervisor to pause holding its instance lock'})
     trackPid(first)
     assert.equal(lockHolderAt(home.paths.supervisorInstanceLock), first)
@@ -191,8 +204,8 @@ describe('stop racing a starting supervisor (between its instance lock and its c
     assert.ok(isAlive(first), 'the supervisor a start is bringing up is not stopped under it')
     assert.equal(stop.exitCode, null, 'stop waits for that start')
 
-    writeFileSync(resume, '')
-    const [startRun, stopRun] = await Promise.all([started, stopped])
+    starting.resume()
+    const [startRun, stopRun] = await Promise.all([starting.run, stopped])
     assert.equal(stopRun.code, 0, stopRun.stderr)
     assert.equal(startRun.code, 0, startRun.stderr)
     assert.equal((JSON.parse(stopRun.stdout) as {supervisorPid: number}).supervisorPid, first, 'stop stopped the supervisor the start brought up')
@@ -208,12 +221,9 @@ describe('a stale control socket placed while another start holds the startup lo
   after(() => home.cleanup())
 
   it('the waiting start leaves it alone; the start that holds the lock replaces it; both exit 0 with one supervisor', async () => {
-    const resume = join(home.home, 'resume-start')
-    const holder = spawnCodexd(['start', '--json'], {...home.env, CODEXD_TEST_FAULT: 'ensure-after-lock:pause', CODEXD_TEST_RESUME: resume})
-    let holderErr = ''
-    holder.stderr?.setEncoding('utf8').on('data', (chunk: string) => (holderErr += chunk))
-    const held = finished(holder)
-    await waitFor(() => pausedAt(holderErr, 'ensure-after-lock') === holder.pid, {timeoutMs: 30_000, what: 'codexd start to pause holding supervisor.lock'})
+    const holding = pausedStart(home, 'ensure-after-lock')
+    const holder = holding.start
+    await waitFor(() => pausedAt(holding.stderr(), 'ensure-after-lock') === holder.pid, {timeoutMs: 30_000, what: 'codexd start to pause holding supervisor.lock'})
     assert.equal(lockHolderAt(home.paths.supervisorLock), holder.pid)
 
     makeStaleSocket(home.paths.supervisorSocket)
@@ -225,8 +235,8 @@ describe('a stale control socket placed while another start holds the startup lo
     assert.ok(lstatSync(home.paths.supervisorSocket).isSocket() && lstatSync(home.paths.supervisorSocket).ino === staleInode, 'the stale socket is untouched without the lock')
     assert.equal(lockHolderAt(home.paths.supervisorInstanceLock), null, 'no supervisor was spawned without the lock')
 
-    writeFileSync(resume, '')
-    const [first, second] = await Promise.all([held, waited])
+    holding.resume()
+    const [first, second] = await Promise.all([holding.run, waited])
     assert.equal(first.code, 0, first.stderr)
     assert.equal(second.code, 0, second.stderr)
     const pids = [first, second].map((run) => (JSON.parse(run.stdout) as {supervisorPid: number}).supervisorPid)

@@ -61,8 +61,9 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
     } catch (error) {
       heldLock?.release() // a no-op when ensure released it
       heldLock = undefined
-      // Else a ping the supervisor hung up on without answering: it was shutting down (or died).
-      // That one closed its socket last: it exits at once (a wedged one never does; no long wait).
+      // The supervisor vanished while this start waited on it (serving), or hung up on a ping
+      // without answering: it was shutting down, or died. One that hung up closed its socket as
+      // its last step and exits at once (a wedged one never does: no long wait for it).
       const hungUp = !(error instanceof SupervisorVanished) && error instanceof CodexdError && GONE_CODES.has(error.code)
       const gone = hungUp ? new SupervisorVanished({pid: liveSupervisorPid(paths), since}, error) : error
       if (!(gone instanceof SupervisorVanished)) throw error
