@@ -45,9 +45,11 @@ export interface EnsureResult {
 /**
  * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,
  * never codex's), probe again, spawn `codexd run` detached (stdio to the log), poll until it
- * answers AND the app-server answered an initialize round trip (or it exits: error with its log
- * tail), release. A supervisor in crash-loop or with the child stopped is asked to `start`, which
- * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
+ * answers (release) AND the app-server answered an initialize round trip (or it exits: error with
+ * its log tail). A supervisor in crash-loop or with the child stopped is asked to `start`, which
+ * clears the crash-loop state. One that a concurrent stop shuts down meanwhile is started again
+ * (this start comes after that stop), until the deadline. Never loads oclif, chokidar or execa;
+ * sqlite3 only to read why a supervisor it waited on went away.
  */
 export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
