@@ -69,7 +69,7 @@ describe('supervisor state in SQLite', () => {
       assert.equal((await db.get<{user_version: number}>('PRAGMA user_version'))?.user_version, 1)
       const runs = await db.all<{pid: number; stopped_at: string | null; stop_reason: string}>('SELECT pid, stopped_at, stop_reason FROM supervisor_runs')
       assert.equal(runs.length, 1)
-      assert.equal(runs[0].stop_reason, 'stopped')
+      assert.equal(runs[0].stop_reason, 'stopped by codexd stop')
       const spawns = await db.all<{pid: number; ready_at: string | null; exit_code: number | null; exit_reason: string}>('SELECT pid, ready_at, exit_code, exit_reason FROM child_spawns ORDER BY id')
       assert.equal(spawns.length, 2)
       assert.ok(spawns.every((spawn) => spawn.ready_at !== null && spawn.pid > 0))

@@ -16,8 +16,10 @@ import {logTail} from '../../ground/util/log-tail.js'
 import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {checkServerCommand, commandCannotRun} from './server-command.js'
+import {STOPPED_SUPERVISOR_EXIT_MS, stoppedByStopRequest, type Vanished} from './overtaken.js'
 import {descendsFromSupervisedChild} from '../../ground/proc/supervised-descendant.js'
 import {quoteWord} from '../shell-init/quote.js'
+import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
 
 export interface EnsureOptions {
   /** Which app-server a newly started supervisor runs (auto|builtin|codex|<command>); default: $CODEXD_SERVER, else auto. */
@@ -28,6 +30,8 @@ export interface EnsureOptions {
   onProgress?: (message: string) => void
   /** A line a human must see whatever the terminal (default: `codexd: warning: ...` on stderr). */
   onWarning?: (message: string) => void
+  /** codexd's supervisor lock, already taken by the caller (`restart --server`): used, then released. */
+  heldLock?: HeldLock
 }
 
 export interface EnsureResult {
@@ -41,26 +45,77 @@ export interface EnsureResult {
 /**
  * Probe the supervisor; if not alive: take codexd's lock ($CODEX_HOME/codexd/supervisor.lock,
  * never codex's), probe again, spawn `codexd run` detached (stdio to the log), poll until it
- * answers AND the app-server answered an initialize round trip (or it exits: error with its log
- * tail), release. A supervisor in crash-loop or with the child stopped is asked to `start`, which
- * clears the crash-loop state. Never loads oclif, sqlite3, chokidar or execa.
+ * answers (release) AND the app-server answered an initialize round trip (or it exits: error with
+ * its log tail). A supervisor in crash-loop or with the child stopped is asked to `start`, which
+ * clears the crash-loop state. One that a concurrent stop shuts down meanwhile is started again
+ * (this start comes after that stop), until the deadline. Never loads oclif, chokidar or execa;
+ * sqlite3 only to read why a supervisor it waited on went away.
  */
 export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions = {}): Promise<EnsureResult> {
-  const result = await ensure(paths, options)
-  if (result.alreadyRunning && options.server !== undefined) await warnIfOtherServer(paths, serverChoice(options.server), options.onWarning ?? warnOnStderr)
-  return result
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
+  let heldLock = options.heldLock
+  for (;;) {
+    const since = Date.now()
+    try {
+      const result = await ensure(paths, {...options, heldLock, timeoutMs: Math.max(0, deadline - Date.now())})
+      if (result.alreadyRunning && options.server !== undefined) await warnIfOtherServer(paths, serverChoice(options.server), options.onWarning ?? warnOnStderr)
+      return result
+    } catch (error) {
+      heldLock?.release() // a no-op when ensure released it
+      heldLock = undefined
+      // The supervisor vanished while this start waited on it (serving), or hung up on a ping
+      // without answering: it was shutting down, or died. One that hung up closed its socket as
+      // its last step and exits at once (a wedged one never does: no long wait for it).
+      const hungUp = !(error instanceof SupervisorVanished) && error instanceof CodexdError && GONE_CODES.has(error.code)
+      const gone = hungUp ? new SupervisorVanished({pid: liveSupervisorPid(paths), since}, error) : error
+      if (!(gone instanceof SupervisorVanished)) throw error
+      // A concurrent stop came after this start's supervisor appeared: this start comes after it
+      // (as often as stops come, each one a different supervisor, until the deadline).
+      const waitMs = Math.min(hungUp ? HUNG_UP_EXIT_MS : STOPPED_SUPERVISOR_EXIT_MS, Math.max(0, deadline - Date.now()))
+      if (Date.now() >= deadline || !(await stoppedByStopRequest(paths, gone.vanished, waitMs))) throw gone.failure
+      options.onProgress?.(`the supervisor${gone.vanished.pid === null ? '' : ` (pid ${gone.vanished.pid})`} was stopped by a concurrent codexd stop: starting it again`)
+    }
+  }
 }
 
-async function ensure(paths: HomePaths, options: EnsureOptions): Promise<EnsureResult> {
+/** How long a supervisor that hung up on a request may take to exit. */
+const HUNG_UP_EXIT_MS = 2000
+
+/** The supervisor a start was waiting on went away: `failure` is the error to report unless a stop did it. */
+class SupervisorVanished extends Error {
+  constructor(
+    readonly vanished: Vanished,
+    readonly failure: CodexdError,
+  ) {
+    super(failure.message)
+  }
+}
+
+/** Errors that mean the supervisor being waited on is gone (or going), not that its child failed. */
+const GONE_CODES = new Set(['supervisor-vanished', 'supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'])
+
+/** untilServing, with a vanished supervisor told apart from a failed child. */
+async function serving(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, spawned?: {process: ChildProcess; logFrom: number}): Promise<number> {
+  const since = Date.now()
+  try {
+    return await untilServing(paths, answer, deadline, progress, spawned)
+  } catch (error) {
+    if (error instanceof CodexdError && GONE_CODES.has(error.code)) throw new SupervisorVanished({pid: answer.pid, since}, error)
+    throw error
+  }
+}
+
+async function ensure(paths: HomePaths, options: EnsureOptions & {timeoutMs: number}): Promise<EnsureResult> {
   const choice = serverChoice(options.server) // a usage error (an empty --server) before anything is spawned
-  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_ENSURE_TIMEOUT_MS)
+  const deadline = Date.now() + options.timeoutMs
   const progress = options.onProgress ?? (() => {})
-  const first = await ping(paths)
-  if (first) return {alreadyRunning: true, supervisorPid: await untilServing(paths, first, deadline, progress), appServerSocket: paths.appServerSocket}
+  // Holding the lock (restart --server, after its stop), the ping under the lock below suffices.
+  const first = options.heldLock ? undefined : await ping(paths)
+  if (first) return {alreadyRunning: true, supervisorPid: await serving(paths, first, deadline, progress), appServerSocket: paths.appServerSocket}
 
   ensurePrivateDir(paths.codexdDir)
-  const taken = await lockOrSupervisor(paths, deadline, progress)
-  if ('answer' in taken) return {alreadyRunning: true, supervisorPid: await untilServing(paths, taken.answer, deadline, progress), appServerSocket: paths.appServerSocket}
+  const taken = options.heldLock ? {lock: options.heldLock} : await lockOrSupervisor(paths, deadline, progress)
+  if ('answer' in taken) return {alreadyRunning: true, supervisorPid: await serving(paths, taken.answer, deadline, progress), appServerSocket: paths.appServerSocket}
   let answer: PingAnswer
   let supervisor: ChildProcess
   let spawned: {logFrom: number; process?: ChildProcess} | undefined
@@ -69,7 +124,7 @@ async function ensure(paths: HomePaths, options: EnsureOptions): Promise<EnsureR
     const second = await ping(paths)
     if (second) {
       taken.lock.release()
-      return {alreadyRunning: true, supervisorPid: await untilServing(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
+      return {alreadyRunning: true, supervisorPid: await serving(paths, second, deadline, progress), appServerSocket: paths.appServerSocket}
     }
     preflightHomePaths(paths)
     checkServerCommand(choice)
@@ -84,7 +139,7 @@ async function ensure(paths: HomePaths, options: EnsureOptions): Promise<EnsureR
     taken.lock.release()
   }
   progress('waiting for the app-server to answer initialize')
-  return {alreadyRunning: false, supervisorPid: await untilServing(paths, answer, deadline, progress, {process: supervisor, logFrom: spawned.logFrom}), appServerSocket: paths.appServerSocket}
+  return {alreadyRunning: false, supervisorPid: await serving(paths, answer, deadline, progress, {process: supervisor, logFrom: spawned.logFrom}), appServerSocket: paths.appServerSocket}
 }
 
 /**
@@ -255,7 +310,7 @@ async function untilServing(paths: HomePaths, answer: PingAnswer, deadline: numb
     if (Date.now() > deadline) throw supervisorFailed(paths, `the app-server did not answer initialize in time (child state ${current.childState}${current.detail ? `: ${current.detail}` : ''})`, spawned?.logFrom)
     await sleep(pause)
     const next = await ping(paths, supervisor)
-    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`, spawned?.logFrom)
+    if (!next) throw supervisorFailed(paths, `the codexd supervisor${supervisor ? ` (pid ${supervisor.pid})` : ''} stopped while the app-server was starting`, spawned?.logFrom, 'supervisor-vanished')
     current = next
   }
 }
@@ -306,8 +361,8 @@ const QUOTED_LOG_LINES = 3
  * only from the supervisor this call started (past `logFrom`) when it started one, so a previous
  * run's lines are never quoted as this one's.
  */
-function supervisorFailed(paths: HomePaths, what: string, logFrom?: number): CodexdError {
-  return new CodexdError('start-failed', `${what}: see ${paths.supervisorLog} (codexd logs)${logLines(paths, logFrom)}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
+function supervisorFailed(paths: HomePaths, what: string, logFrom?: number, code = 'start-failed'): CodexdError {
+  return new CodexdError(code, `${what}: see ${paths.supervisorLog} (codexd logs)${logLines(paths, logFrom)}${lowSpaceHint(paths.home)}`, ExitCode.ChildFailed)
 }
 
 /** `; its last log lines: a | b | c` (of this run when `logFrom` is known), or ''. */

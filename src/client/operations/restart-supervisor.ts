@@ -6,6 +6,9 @@ import {controlRequest} from '../control/client.js'
 import type {ChildSummary} from '../../ground/protocol/control.js'
 import {stopSupervisor} from './stop-supervisor.js'
 import {unmanagedListenerError} from '../../ground/owner/unmanaged-error.js'
+import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
+import {holdLifecycleLock} from '../ensure/lifecycle-lock.js'
+import {stoppedByStopRequest} from '../ensure/overtaken.js'
 
 export interface RestartOptions {
   readonly graceMs: number
@@ -30,19 +33,27 @@ export interface RestartResult {
  */
 export async function restartSupervisor(paths: HomePaths, options: RestartOptions): Promise<RestartResult> {
   if (options.server !== undefined) {
-    await stopSupervisor(paths, options.graceMs)
-    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress})
+    // The stop and the start are one turn (docs/supervisor.md, "Concurrent commands").
+    const turn = await holdLifecycleLock(paths, options.timeoutMs)
+    try {
+      await stopSupervisor(paths, options.graceMs, {lifecycleLockHeld: turn !== undefined})
+    } catch (error) {
+      turn?.release()
+      throw error
+    }
+    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress, heldLock: turn})
     return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
+  const since = Date.now()
   let answer: ChildSummary
   try {
     answer = await controlRequest(paths, {type: 'restart', graceMs: options.graceMs, wait: true}, options.timeoutMs + options.graceMs)
   } catch (error) {
-    if (!(error instanceof CodexdError) || error.code !== 'supervisor-not-running') throw error
-    options.onProgress?.('no supervisor was running: starting one')
-    const started = await ensureSupervisor(paths, {timeoutMs: options.timeoutMs, onProgress: options.onProgress})
-    return {home: paths.home, restarted: 'started', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
+    if (!(error instanceof CodexdError) || !(await nothingRunsAfter(paths, error, since))) throw error
+    return startInstead(paths, options)
   }
+  // A concurrent stop shut the supervisor down during the restart: this restart comes after it.
+  if ((answer.childState === 'stopping' || answer.childState === 'stopped') && (await stoppedByStopRequest(paths, {pid: answer.pid, since}))) return startInstead(paths, options)
   if (answer.childState === 'unmanaged') throw await unmanagedListenerError(paths, answer.detail) // codex-daemon (issue 10)
   if (answer.childState !== 'running') {
     throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, ExitCode.ChildFailed)
@@ -50,7 +61,23 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
   return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
 }
 
+/** No supervisor answered the restart: none ran, or a concurrent stop shut it down meanwhile. */
+async function nothingRunsAfter(paths: HomePaths, error: CodexdError, since: number): Promise<boolean> {
+  if (error.code === 'supervisor-not-running') return true
+  if (error.code !== 'supervisor-unreachable' && error.code !== 'supervisor-bad-answer') return false
+  // It closed the connection without answering: a supervisor shutting down does that.
+  return stoppedByStopRequest(paths, {pid: liveSupervisorPid(paths), since})
+}
+
+/** `restart` with nothing running is `start`. */
+async function startInstead(paths: HomePaths, options: RestartOptions): Promise<RestartResult> {
+  options.onProgress?.('no supervisor was running: starting one')
+  const started = await ensureSupervisor(paths, {timeoutMs: options.timeoutMs, onProgress: options.onProgress})
+  return {home: paths.home, restarted: 'started', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
+}
+
+/** The child's pid for the report; null when a concurrent stop got there first (the restart itself succeeded). */
 async function childPid(paths: HomePaths): Promise<number | null> {
-  const answer = await controlRequest(paths, {type: 'ping'})
-  return answer.childPid ?? null
+  const answer = await controlRequest(paths, {type: 'ping'}).catch(() => undefined)
+  return answer?.childPid ?? null
 }

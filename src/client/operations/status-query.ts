@@ -18,6 +18,8 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
   } catch (error) {
     // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
     if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
+    // A supervisor shutting down (a concurrent stop) hangs up without answering, then exits.
+    const exited = error.code === 'supervisor-unreachable' && (await holderExits(paths))
     const history = await readHistory(paths)
     // No control socket is not "not running" while the instance lock has a live holder (whose
     // child is then no unmanaged listener).
@@ -25,7 +27,7 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
     const unmanagedListener = holder === null ? await findListener(paths) : null
     return {
       home: paths.home,
-      state: error.code === 'supervisor-not-running' && holder === null ? 'not-running' : 'unreachable',
+      state: (error.code === 'supervisor-not-running' || exited) && holder === null ? 'not-running' : 'unreachable',
       supervisor: null,
       child: null,
       restarts: 0,
@@ -33,9 +35,25 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
       unmanagedListener,
       events: history.events,
       upgrade: null,
-      message: holder === null ? error.message : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
+      message: holder === null ? (exited ? `no codexd supervisor is running for ${paths.home} (the one that was stopped as it was asked): run codexd start` : error.message) : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
     }
   }
+}
+
+/** How long a supervisor that hung up may take to exit (it closes its socket last). */
+const HUNG_UP_EXIT_MS = 1000
+
+/** True when the supervisor that hung up is gone: its lock's holder exited within HUNG_UP_EXIT_MS, or nothing answers any more. */
+async function holderExits(paths: HomePaths): Promise<boolean> {
+  const pid = liveSupervisorPid(paths)
+  if (pid === null) {
+    const {probeSocket} = await import('../../ground/startup/socket-probe.js')
+    const probe = await probeSocket(paths.supervisorSocket, 500)
+    return probe.kind === 'absent' || probe.kind === 'refused'
+  }
+  const {isAlive} = await import('../../ground/proc/processes.js')
+  const {pollUntil} = await import('../../ground/util/wait.js')
+  return pollUntil(() => !isAlive(pid), HUNG_UP_EXIT_MS)
 }
 
 /** As many recent events as a running supervisor reports (src/daemon/supervisor/run.ts). */

@@ -6,6 +6,7 @@ import type {HomePaths} from '../../ground/home/codex-home.js'
 import {QUICK_POLL_MS, pollUntil as until} from '../../ground/util/wait.js'
 import {controlRequest} from '../control/client.js'
 import type {StopAnswer} from '../../ground/protocol/control.js'
+import {holdLifecycleLock} from '../ensure/lifecycle-lock.js'
 
 /** Which step ended the supervisor: its graceful stop request, SIGTERM, or SIGKILL. */
 export type StopStep = 'already-stopped' | 'graceful' | 'sigterm' | 'sigkill'
@@ -34,7 +35,19 @@ const STOP_ROUNDS = 5
  * so a supervisor starting meanwhile is stopped too, never left without its child or socket.
  * Stopping a stopped home succeeds (and still ends children orphaned by a supervisor that died).
  */
-export async function stopSupervisor(paths: HomePaths, graceMs: number): Promise<StopResult> {
+export async function stopSupervisor(paths: HomePaths, graceMs: number, options: {readonly lifecycleLockHeld?: boolean} = {}): Promise<StopResult> {
+  // One command at a time changes whether a supervisor runs (docs/supervisor.md, "Concurrent
+  // commands"): no start spawns one while this stop runs; one that spawned one finishes that first.
+  const turn = options.lifecycleLockHeld ? undefined : await holdLifecycleLock(paths)
+  try {
+    return await stopInRounds(paths, graceMs)
+  } finally {
+    turn?.release()
+  }
+}
+
+/** Stops what runs, then cleans up under the instance lock; again if a supervisor started meanwhile. */
+async function stopInRounds(paths: HomePaths, graceMs: number): Promise<StopResult> {
   let first: StopResult | undefined
   for (let round = 0; round < STOP_ROUNDS; round++) {
     const stopped = await stopRunning(paths, graceMs)

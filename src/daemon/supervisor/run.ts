@@ -15,6 +15,7 @@ import {becomeInitWhenPid1} from './pid1.js'
 import {RotatingLog} from './logger.js'
 import {reapOrphans} from '../../ground/supervisor-state/orphans.js'
 import {SupervisorStore} from '../../ground/supervisor-state/store.js'
+import {STOP_REQUEST, stoppedBy} from '../../ground/supervisor-state/stop-reason.js'
 import {Supervisor} from './supervisor.js'
 import {watchControlDir} from './watcher.js'
 import {Findability} from './findability.js'
@@ -99,7 +100,9 @@ async function serve(paths: HomePaths, config: SupervisorConfig, policy: Upgrade
   let finish!: () => void
   const finished = new Promise<void>((resolve) => (finish = resolve))
   // The supervisor shuts down once; a signal during a stop request gets the same result.
+  let stopReason: string | undefined
   const stop = async (reason: string, graceMs = config.stopGraceMs) => {
+    stopReason ??= reason // the first one wins, as in supervisor.shutdown
     const result = await supervisor.shutdown(reason, graceMs)
     await faultPoint('supervisor-during-stop') // tests: a crash after the child ended, before the cleanup
     return result
@@ -116,7 +119,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, policy: Upgrade
     restart: async (request) => ({response: await supervisor.requestRestart('codexd restart', request.wait ?? true, request.graceMs)}),
     stop: async (request) => {
       await faultPoint('control-stop') // tests: a supervisor that never answers stop
-      const result = await stop('codexd stop', request.graceMs ?? config.stopGraceMs)
+      const result = await stop(STOP_REQUEST, request.graceMs ?? config.stopGraceMs)
       return {response: {stopped: true, supervisorPid: process.pid, child: {pid: result.childPid, endedBy: result.step}}, after: finish}
     },
   }
@@ -160,7 +163,7 @@ async function serve(paths: HomePaths, config: SupervisorConfig, policy: Upgrade
   await executable?.close().catch(() => {})
   await watcher.close().catch(() => {})
   await control.close()
-  await store.endRun('stopped')
+  await store.endRun(stoppedBy(stopReason ?? 'an unknown cause'))
   log.line(`supervisor pid ${process.pid} stopped`)
   process.off('SIGTERM', onSignal)
   process.off('SIGINT', onSignal)

@@ -17,6 +17,7 @@ import {probeAnswers, waitUntilReady} from './readiness.js'
 import {wasStable} from './restart-policy.js'
 import {INITIAL_MACHINE, isSettled, isShuttingDown, stateDetail, transition, type ExitOutcome, type Machine, type SupervisorEvent, type SupervisorState} from './state-machine.js'
 import type {EventKind, SupervisorStore} from '../../ground/supervisor-state/store.js'
+import {stoppedBy} from '../../ground/supervisor-state/stop-reason.js'
 
 const SOCKET_REMOVED_SETTLE_MS = 100
 
@@ -429,7 +430,8 @@ export class Supervisor {
   private exitReason(attempt: Attempt, exit: ChildExit, exitedAt: number): string {
     const state = this.state
     const cause = state.kind === 'stopping' ? state.cause : undefined
-    if (cause?.kind === 'shutdown') return 'stopped by codexd stop'
+    // The shutdown's own reason: a signal to a foreground `codexd run` is not a `codexd stop`.
+    if (cause?.kind === 'shutdown') return stoppedBy(cause.reason)
     if (cause?.kind === 'foreign') return `stopped: ${cause.owner.note}`
     if (cause?.kind === 'restart') return `restarted: ${cause.reason}`
     if (exit.spawnError) return `could not be spawned (${exit.spawnError})`

@@ -180,6 +180,12 @@ export class SupervisorStore {
     return row ?? null
   }
 
+  /** The newest run of the supervisor with this pid (how and when it ended), or null. */
+  async runOf(pid: number): Promise<RunRow | null> {
+    const row = await this.db.get<RunRow>('SELECT id, pid, server, started_at AS startedAt, stopped_at AS stoppedAt, stop_reason AS stopReason FROM supervisor_runs WHERE pid = ? ORDER BY id DESC LIMIT 1', [pid])
+    return row ?? null
+  }
+
   /** Spawns of earlier runs that never recorded an exit: candidates for orphan reaping. */
   async openSpawnsOfEarlierRuns(): Promise<OpenSpawn[]> {
     return this.db.all<OpenSpawn>('SELECT id, pid, start_ticks AS startTicks FROM child_spawns WHERE exited_at IS NULL AND pid IS NOT NULL AND run_id IS NOT ?', [this.runId])
