@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {executableFingerprint} from '../../ground/children/codex-executable.js'
 import {readCodexVersion} from '../../ground/children/codex-version.js'
 import {connectedClientCount} from '../../ground/proc/unix-listeners.js'
@@ -45,8 +45,9 @@ export class Upgrades {
     const file = this.supervisor.spec.file
     // npm removes the old link long before it writes the new one: a replacement in progress, not
     // an error. Looked at again at the next change or probe.
-    if (!existsSync(file)) {
-      this.unreadable(`${file} is missing (deleted, or an install in progress)`)
+    const absent = whyAbsent(file)
+    if (absent !== undefined) {
+      this.unreadable(absent)
       return false
     }
     // Taken before the reading: a change during it makes apply() refuse, and the watcher reads again.
@@ -136,5 +137,18 @@ export class Upgrades {
   private stopPolling(): void {
     clearInterval(this.poll)
     this.poll = undefined
+  }
+}
+
+/** Why nothing can be run at `file` (its links followed), or undefined when a file is there. */
+function whyAbsent(file: string): string | undefined {
+  try {
+    statSync(file)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return `${file} is a symlink loop: point it at the codex executable`
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${file} is missing (deleted, or an install in progress)`
+    return `${file} cannot be looked at: ${(error as Error).message}`
   }
 }
