@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {chmodSync, closeSync, existsSync, openSync, readSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, closeSync, existsSync, openSync, readSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -89,7 +89,7 @@ describe('codex upgrades onto broken installs (real codex 0.169.0, 0.171.0)', {t
     assert.equal((await status(home.env)).report.child?.pid, childPid, 'still the 0.169.0 child')
   })
 
-  it('garbage on --version, a truncated binary, the executable deleted: one-line problems, the child kept', {timeout: 60_000}, async (t) => {
+  it('garbage on --version, a truncated binary, the executable deleted, a symlink loop: one-line problems, the child kept', {timeout: 60_000}, async (t) => {
     if (install.skip) return t.skip(install.skip)
     install.prefix!.linkSwap(broken('garbage', `#!/bin/sh\nprintf 'no version here\\nsecond line\\n'\nhead -c 5000 /dev/zero | tr '\\0' x\n`))
     await problemShown(/printed 'no version here'/)
@@ -102,6 +102,12 @@ describe('codex upgrades onto broken installs (real codex 0.169.0, 0.171.0)', {t
     // Deleted for good: the link into the package gone.
     rmSync(join(install.prefix!.root, 'lib', 'codex', 'bin', 'codex'))
     await problemShown(/is missing/)
+    // A symlink loop where the link was.
+    const link = join(install.prefix!.root, 'lib', 'codex', 'bin', 'codex')
+    symlinkSync(`${link}.loop`, link)
+    symlinkSync(link, `${link}.loop`)
+    await problemShown(/is a symlink loop/)
+    rmSync(`${link}.loop`)
   })
 
   it('a working install again: the problem clears and the child moves onto it', {timeout: 60_000}, async (t) => {
