@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict'
-import {mkdirSync, mkdtempSync, readlinkSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {readlinkSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
-import {after, before, describe, it} from 'node:test'
+import {after, describe, it} from 'node:test'
 import {runCodexd, trackPid} from '../src/ground/harness/processes.js'
-import {installRealCodex} from '../src/ground/harness/real-codex.js'
 import type {StatusReport} from '../src/ground/protocol/status-report.js'
 import {connectedClientCount} from '../src/ground/proc/unix-listeners.js'
+import {useFakeInstall} from './support/fake-prefix.js'
 import {loadValidator} from './support/schema-check.js'
 import {isRunning, startAndTrack, status, supervisedHome, waitForStatus} from './support/supervisor-home.js'
 import {RpcClient} from './support/ws-client.js'
@@ -23,49 +21,6 @@ const UPGRADE_ENV = {CODEXD_UPGRADE_SETTLE_MS: '300', CODEXD_UPGRADE_IDLE_POLL_M
 /** How long an upgrade that must not happen is given to happen anyway: many idle polls. */
 const NOT_RESTARTED_WINDOW_MS = 1500
 
-/**
- * An npm-like install of codex: `<prefix>/bin/codex` links to `<prefix>/lib/codex/bin/codex`
- * (a package dir with package.json), which links to a real native codex. `npmSwap` replaces the
- * package dir the way `npm i -g` does (a new dir renamed into place); `linkSwap` replaces the
- * package's link to the binary (a new link renamed over it, atomic).
- */
-class FakePrefix {
-  readonly root = mkdtempSync(join(tmpdir(), 'codexd-prefix-'))
-  readonly bin = join(this.root, 'bin', 'codex')
-
-  constructor(native: string) {
-    mkdirSync(join(this.root, 'bin'))
-    mkdirSync(join(this.root, 'lib'))
-    this.writePackage(join(this.root, 'lib', 'codex'), native)
-    symlinkSync('../lib/codex/bin/codex', this.bin)
-  }
-
-  npmSwap(native: string): void {
-    const fresh = join(this.root, 'lib', '.codex-new')
-    const retired = join(this.root, 'lib', '.codex-old')
-    this.writePackage(fresh, native)
-    renameSync(join(this.root, 'lib', 'codex'), retired)
-    renameSync(fresh, join(this.root, 'lib', 'codex'))
-    rmSync(retired, {recursive: true, force: true})
-  }
-
-  linkSwap(native: string): void {
-    const link = join(this.root, 'lib', 'codex', 'bin', 'codex')
-    symlinkSync(native, `${link}.next`)
-    renameSync(`${link}.next`, link)
-  }
-
-  remove(): void {
-    rmSync(this.root, {recursive: true, force: true})
-  }
-
-  private writePackage(dir: string, native: string): void {
-    mkdirSync(join(dir, 'bin'), {recursive: true})
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({name: '@openai/codex', version: 'see-the-binary'}))
-    symlinkSync(native, join(dir, 'bin', 'codex'))
-  }
-}
-
 /** The file the kernel runs as `pid` (its /proc exe link). */
 function exeOf(pid: number): string {
   return readlinkSync(`/proc/${pid}/exe`)
@@ -73,27 +28,13 @@ function exeOf(pid: number): string {
 
 describe('codex upgrades under a running supervisor (real codex 0.169.0 -> 0.171.0)', {timeout: 240_000}, () => {
   const home = supervisedHome('codex', UPGRADE_ENV)
-  let prefix: FakePrefix | undefined
-  let skip: string | undefined
-  const natives: Record<string, string> = {}
+  const install = useFakeInstall(home.env, [OLD, NEW])
+  const natives = install.natives
   let client: RpcClient | undefined
 
-  before(async () => {
-    for (const version of [OLD, NEW]) {
-      const codex = await installRealCodex(version)
-      if ('skip' in codex) {
-        skip = `npm registry unreachable, codex ${version} not installed: ${codex.skip}`
-        return
-      }
-      natives[version] = realpathSync(codex.bin)
-    }
-    prefix = new FakePrefix(natives[OLD])
-    home.env.CODEXD_CODEX_BIN = prefix.bin
-  })
   after(async () => {
     client?.close()
     await home.cleanup()
-    prefix?.remove()
   })
 
   /** The child now serving `version`: its pid, checked against /proc and the status report. */
@@ -107,32 +48,32 @@ describe('codex upgrades under a running supervisor (real codex 0.169.0 -> 0.171
   }
 
   it('starts on 0.169.0 and shows running and installed versions', {timeout: 90_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     const report = await startAndTrack(home)
     assert.equal(report.upgrade?.policy, 'restart-when-idle')
-    assert.equal(report.upgrade?.executable, prefix!.bin)
+    assert.equal(report.upgrade?.executable, install.prefix!.bin)
     await servingVersion(OLD)
   })
 
   it('no client connected: the swap restarts the child onto 0.171.0 at once', {timeout: 60_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     const {pid: before} = await servingVersion(OLD)
-    prefix!.npmSwap(natives[NEW]) // the package dir replaced, as npm i -g does
+    install.prefix!.npmSwap(natives[NEW]) // the package dir replaced, as npm i -g does
     const {pid} = await servingVersion(NEW, before)
     assert.notEqual(pid, before)
     assert.equal(isRunning(before), false, 'the 0.169.0 child is gone')
     // Back to 0.169.0 for the next step (no client either): a downgrade is a change too.
-    prefix!.linkSwap(natives[OLD])
+    install.prefix!.linkSwap(natives[OLD])
     await servingVersion(OLD, pid)
   })
 
   it('a client connected: the upgrade waits (status says so), and happens when the client leaves', {timeout: 60_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     const {pid: before} = await servingVersion(OLD)
     client = await RpcClient.connect(home.paths.appServerSocket)
     await client.initialize()
     assert.equal(connectedClientCount(home.paths.appServerSocket), 1, 'the kernel lists our connection')
-    prefix!.npmSwap(natives[NEW])
+    install.prefix!.npmSwap(natives[NEW])
     const pending = await waitForStatus(home.env, (r) => r.upgrade?.installed === NEW && r.upgrade.pending && r.upgrade.clients === 1, 'the upgrade pending with 1 client')
     assert.equal(pending.upgrade?.running, OLD)
     loadValidator()('status.json', pending)
@@ -150,11 +91,11 @@ describe('codex upgrades under a running supervisor (real codex 0.169.0 -> 0.171
   })
 
   it('codexd restart applies a pending upgrade at once', {timeout: 60_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     const {pid: before} = await servingVersion(NEW)
     client = await RpcClient.connect(home.paths.appServerSocket)
     await client.initialize()
-    prefix!.linkSwap(natives[OLD])
+    install.prefix!.linkSwap(natives[OLD])
     await waitForStatus(home.env, (r) => r.upgrade?.installed === OLD && r.upgrade.pending, 'the change pending')
     const restarted = await runCodexd(['restart', '--json'], home.env)
     assert.equal(restarted.code, 0, restarted.stderr)
@@ -168,12 +109,12 @@ describe('codex upgrades under a running supervisor (real codex 0.169.0 -> 0.171
   })
 
   it('--on-upgrade notify never restarts; it only shows the pending upgrade', {timeout: 60_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     assert.equal((await runCodexd(['stop'], home.env)).code, 0)
     const started = await startAndTrack(home, ['--on-upgrade', 'notify'])
     assert.equal(started.upgrade?.policy, 'notify')
     const {pid: before} = await servingVersion(OLD)
-    prefix!.npmSwap(natives[NEW])
+    install.prefix!.npmSwap(natives[NEW])
     await waitForStatus(home.env, (r) => r.upgrade?.installed === NEW && r.upgrade.pending, 'the upgrade noticed')
     await sleep(NOT_RESTARTED_WINDOW_MS)
     const report = (await status(home.env)).report
@@ -184,13 +125,13 @@ describe('codex upgrades under a running supervisor (real codex 0.169.0 -> 0.171
   })
 
   it('--on-upgrade restart-now restarts even with a client connected', {timeout: 60_000}, async (t) => {
-    if (skip) return t.skip(skip)
+    if (install.skip) return t.skip(install.skip)
     assert.equal((await runCodexd(['stop'], home.env)).code, 0)
     await startAndTrack(home, ['--on-upgrade', 'restart-now'])
     const {pid: before} = await servingVersion(NEW)
     client = await RpcClient.connect(home.paths.appServerSocket)
     await client.initialize()
-    prefix!.linkSwap(natives[OLD])
+    install.prefix!.linkSwap(natives[OLD])
     const {pid} = await servingVersion(OLD, before)
     assert.notEqual(pid, before)
     trackPid(pid)

@@ -45,6 +45,7 @@ export function formatStatus(report: StatusReport, style: Style = styleFor(proce
 /** "running 0.169.0, installed 0.171.0 (upgrade pending: 1 client connected; ...)". */
 export function describeUpgrade(upgrade: UpgradeReport): string {
   const versions = `running ${upgrade.running ?? 'none'}, installed ${upgrade.installed ?? 'unknown'}`
+  if (upgrade.problem) return `${versions} (the installed codex cannot be run, the child keeps its version: ${upgrade.problem})`
   if (!upgrade.pending) return `${versions} (on-upgrade ${upgrade.policy})`
   if (upgrade.policy === 'notify') return `${versions} (upgrade pending: on-upgrade notify; codexd restart applies it)`
   const clients = upgrade.clients === null ? 'clients cannot be counted here' : `${upgrade.clients} client${upgrade.clients === 1 ? '' : 's'} connected`

@@ -1,4 +1,5 @@
-import {existsSync} from 'node:fs'
+import {statSync} from 'node:fs'
+import {executableFingerprint} from '../../ground/children/codex-executable.js'
 import {readCodexVersion} from '../../ground/children/codex-version.js'
 import {connectedClientCount} from '../../ground/proc/unix-listeners.js'
 import type {UpgradeReport} from '../../ground/protocol/status-report.js'
@@ -18,11 +19,17 @@ const VERSION_TIMEOUT_MS = 10_000
  * (counted in the kernel's socket table, again every `upgradeIdlePollMs` while pending), and
  * `notify` only shows it. `codexd restart` applies a pending upgrade: any spawn runs what is
  * installed.
+ *
+ * A restart only ever moves onto an install that answered `--version` and has not changed since:
+ * an install that cannot be read withdraws the pending upgrade (the child keeps its version, the
+ * status says why), and `apply` compares the fingerprint read with the one now before restarting.
  */
 export class Upgrades {
-  private installed: {version: string; at: string} | undefined
+  /** The installed version, when it was read, and the executable's fingerprint at that reading. */
+  private installed: {version: string; at: string; fingerprint: string} | undefined
   private poll: NodeJS.Timeout | undefined
-  private lastFailure: string | undefined
+  /** Why the installed executable cannot be read now (one line); undefined while it can. */
+  private problem: string | undefined
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -30,7 +37,7 @@ export class Upgrades {
     private readonly config: SupervisorConfig,
   ) {
     // At start the installed version is the one the child was resolved with.
-    if (supervisor.spec.version !== null) this.installed = {version: supervisor.spec.version, at: new Date().toISOString()}
+    if (supervisor.spec.version !== null) this.installed = {version: supervisor.spec.version, at: new Date().toISOString(), fingerprint: executableFingerprint(supervisor.spec.file)}
   }
 
   /** The executable changed: read its version and act. False when it cannot be read (yet). */
@@ -38,20 +45,30 @@ export class Upgrades {
     const file = this.supervisor.spec.file
     // npm removes the old link long before it writes the new one: a replacement in progress, not
     // an error. Looked at again at the next change or probe.
-    if (!existsSync(file)) return false
+    const absent = whyAbsent(file)
+    if (absent !== undefined) {
+      this.unreadable(absent)
+      return false
+    }
+    // Taken before the reading: a change during it makes apply() refuse, and the watcher reads again.
+    const fingerprint = executableFingerprint(file)
     let version: string
     try {
       version = await readCodexVersion(file, VERSION_TIMEOUT_MS)
     } catch (error) {
       const message = (error as Error).message
       // Said once per failure, not at every retry of a half-finished install.
-      if (message !== this.lastFailure) await this.supervisor.event('error', `codex changed but its version cannot be read yet: ${message}`)
-      this.lastFailure = message
+      if (message !== this.problem) await this.supervisor.event('error', `codex changed but its version cannot be read yet: ${message}`)
+      this.unreadable(message)
       return false
     }
-    this.lastFailure = undefined
-    if (version === this.installed?.version) return true
-    this.installed = {version, at: new Date().toISOString()}
+    this.problem = undefined
+    if (version === this.installed?.version) {
+      this.installed = {...this.installed, fingerprint}
+      await this.apply() // a swap back to the version read before: pending again
+      return true
+    }
+    this.installed = {version, at: new Date().toISOString(), fingerprint}
     this.supervisor.noteInstalledVersion(version)
     const running = this.supervisor.runningVersion()
     const what = `codex ${version} is installed at ${file}`
@@ -65,6 +82,8 @@ export class Upgrades {
   async apply(): Promise<void> {
     if (!this.pending()) return this.stopPolling()
     if (this.policy === 'notify') return
+    // Changed since its version was read (maybe broken since): the watcher reads it again first.
+    if (executableFingerprint(this.supervisor.spec.file) !== this.installed?.fingerprint) return
     // Unknown (no /proc/net/unix) counts as busy: an upgrade never cuts off a client it cannot see.
     const clients = connectedClientCount(this.supervisor.paths.appServerSocket)
     if (this.policy === 'restart-when-idle' && clients !== 0) {
@@ -94,7 +113,15 @@ export class Upgrades {
       checkedAt: this.installed?.at ?? null,
       pending,
       clients: pending ? connectedClientCount(this.supervisor.paths.appServerSocket) : null,
+      problem: this.problem ?? null,
     }
+  }
+
+  /** The install cannot be read (`why`): nothing is installed that a child could be moved onto. */
+  private unreadable(why: string): void {
+    this.problem = why
+    this.installed = undefined
+    this.stopPolling()
   }
 
   close(): void {
@@ -110,5 +137,18 @@ export class Upgrades {
   private stopPolling(): void {
     clearInterval(this.poll)
     this.poll = undefined
+  }
+}
+
+/** Why nothing can be run at `file` (its links followed), or undefined when a file is there. */
+function whyAbsent(file: string): string | undefined {
+  try {
+    statSync(file)
+    return undefined
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return `${file} is a symlink loop: point it at the codex executable`
+    if (code === 'ENOENT' || code === 'ENOTDIR') return `${file} is missing (deleted, or an install in progress)`
+    return `${file} cannot be looked at: ${(error as Error).message}`
   }
 }

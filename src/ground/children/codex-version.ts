@@ -1,4 +1,4 @@
-import {execFile} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {CodexdError} from '../errors/codexd-error.js'
 import {ExitCode} from '../errors/exit-codes.js'
 
@@ -31,15 +31,56 @@ export function isLockAwareCodex(version: string): boolean {
   return compareVersions(version, FIRST_LOCK_AWARE_CODEX) >= 0
 }
 
-/** Runs `<bin> --version` and parses it; a binary that cannot say its version is an error. */
+/** How much of `--version`'s output is kept: a version line is short. */
+const MAX_OUTPUT = 4096
+
+/** Kills the process group led by `pid` (a `--version` run and anything it started). */
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The first line of `text`, cut to `max` characters: what a one-line error may quote of a program's output. */
+function firstLine(text: string, max = 120): string {
+  const line = text.trim().split('\n')[0] ?? ''
+  return line.length > max ? `${line.slice(0, max)}...` : line
+}
+
+/**
+ * Runs `<bin> --version` and parses it; a binary that cannot say its version is an error. It
+ * runs in its own process group, killed whole at the timeout: a hung `--version` whose children
+ * hold its stdout open (a shell script's `sleep`) must neither keep the caller waiting nor stay.
+ */
 export async function readCodexVersion(bin: string, timeoutMs = 15_000): Promise<string> {
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(bin, ['--version'], {timeout: timeoutMs, encoding: 'utf8'}, (error, stdout, stderr) => {
-      if (error) reject(new CodexdError('codex-version', `cannot read the version of ${bin} (\`${bin} --version\` failed: ${String(stderr || error.message).trim().split('\n')[0]}): check the codex installation or choose --server builtin`, ExitCode.ChildFailed))
-      else resolve(stdout)
+    const failed = (why: string) => new CodexdError('codex-version', `cannot read the version of ${bin} (\`${bin} --version\` ${why}): check the codex installation or choose --server builtin`, ExitCode.ChildFailed)
+    const child = spawn(bin, ['--version'], {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
+    let stdout = ''
+    let stderr = ''
+    // Bounded: a binary that prints without end is not codex either.
+    child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(0, MAX_OUTPUT)))
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(0, MAX_OUTPUT)))
+    const timer = setTimeout(() => {
+      killGroup(child.pid)
+      reject(failed(`did not answer within ${timeoutMs} ms`))
+    }, timeoutMs)
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      reject(failed(`failed: ${firstLine(error.message)}`))
+    })
+    // At its exit, what it left running in its group goes too: such a child could hold the pipes
+    // open (and 'close' back) for as long as it lives.
+    child.on('exit', () => killGroup(child.pid))
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(stdout)
+      else reject(failed(`failed: ${firstLine(stderr) || (signal ? `killed by ${signal}` : `exit code ${code}`)}`))
     })
   })
   const version = parseCodexVersion(output)
-  if (!version) throw new CodexdError('codex-version', `\`${bin} --version\` printed '${output.trim()}', which has no version number: check the codex installation or choose --server builtin`, ExitCode.ChildFailed)
+  if (!version) throw new CodexdError('codex-version', `\`${bin} --version\` printed '${firstLine(output)}', which has no version number: check the codex installation or choose --server builtin`, ExitCode.ChildFailed)
   return version
 }

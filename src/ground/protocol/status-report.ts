@@ -50,6 +50,8 @@ export interface UpgradeReport {
   readonly pending: boolean
   /** While pending: clients connected to the app-server socket now (kernel socket table); else null, and null where it cannot be read. */
   readonly clients: number | null
+  /** Why the installed executable cannot be read now (missing, not runnable, no version): one line; null while it can. */
+  readonly problem: string | null
 }
 
 /** The exit code of `codexd status` for a report: 0 running, 3 not running, 4 unreachable or not serving. */
