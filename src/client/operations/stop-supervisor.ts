@@ -3,7 +3,7 @@ import {ExitCode} from '../../ground/errors/exit-codes.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
 import {CodexdError} from '../../ground/errors/codexd-error.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
-import {QUICK_POLL_MS, pollUntil as until} from '../../ground/util/wait.js'
+import {QUICK_POLL, pollUntil as until} from '../../ground/util/wait.js'
 import {controlRequest} from '../control/client.js'
 import type {StopAnswer} from '../../ground/protocol/control.js'
 import {holdLifecycleLock} from '../ensure/lifecycle-lock.js'
@@ -77,11 +77,11 @@ async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResul
   if (supervisorPid === null) return stoppedResult(paths, [])
   const childPgid = answer ? null : await openChildGroup(paths, supervisorPid)
   let endedBy: StopStep = 'graceful'
-  if (!(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0, QUICK_POLL_MS))) {
+  if (!(await until(() => !isAlive(supervisorPid), answer ? graceMs + 5000 : 0, QUICK_POLL))) {
     endedBy = 'sigterm'
     tryKill(supervisorPid, 'SIGTERM')
     if (childPgid !== null) signalGroup(childPgid, 'SIGTERM')
-    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs + 1000, QUICK_POLL_MS))) {
+    if (!(await until(() => !isAlive(supervisorPid) && (childPgid === null || !groupAlive(childPgid)), graceMs + 1000, QUICK_POLL))) {
       endedBy = 'sigkill'
       signalGroup(supervisorPid, 'SIGKILL')
       tryKill(supervisorPid, 'SIGKILL')

@@ -47,8 +47,9 @@ describe('/proc readers', () => {
   })
 
   it('a group whose only member is a zombie is gone: it holds nothing a stop must wait for', {timeout: 30_000}, async () => {
-    // perl forks a member into its own group, which exits; perl never reaps it, so it stays a zombie.
-    const parent = spawn('perl', ['-e', '$| = 1; my $p = fork(); if (!$p) { setpgrp(0, 0); exit 0 } setpgrp($p, $p); print "$p\\n"; sleep 30'], {stdio: ['ignore', 'pipe', 'inherit']})
+    // sh starts a member in its own session and group (setsid), which exits at once; sh then
+    // becomes sleep, which never reaps it, so it stays a zombie, alone in its group.
+    const parent = spawn('sh', ['-c', 'setsid sleep 0 & echo $!; exec sleep 30'], {stdio: ['ignore', 'pipe', 'inherit']})
     try {
       const [line] = (await once(parent.stdout!, 'data')) as [Buffer]
       const zombie = Number(line.toString().trim())

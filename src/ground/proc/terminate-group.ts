@@ -1,5 +1,5 @@
 import {groupAlive, signalGroup} from './processes.js'
-import {QUICK_POLL_MS, pollUntil as until} from '../util/wait.js'
+import {QUICK_POLL, pollUntil as until} from '../util/wait.js'
 
 /** Which step ended a process group. */
 export type TerminateStep = 'already-exited' | 'sigterm' | 'sigkill'
@@ -13,9 +13,9 @@ export async function terminateGroup(pgid: number, graceMs: number, leaderGone: 
   const gone = () => leaderGone() && !groupAlive(pgid)
   if (gone()) return 'already-exited'
   signalGroup(pgid, 'SIGTERM')
-  if (await until(gone, graceMs, QUICK_POLL_MS)) return 'sigterm'
+  if (await until(gone, graceMs, QUICK_POLL)) return 'sigterm'
   signalGroup(pgid, 'SIGKILL')
-  await until(gone, 10_000, QUICK_POLL_MS)
+  await until(gone, 10_000, QUICK_POLL)
   return 'sigkill'
 }
 
