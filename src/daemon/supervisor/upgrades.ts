@@ -42,6 +42,13 @@ export class Upgrades {
   ) {
     // At start the installed version is the one the child was resolved with.
     if (supervisor.spec.version !== null) this.installed = {version: supervisor.spec.version, at: new Date().toISOString(), fingerprint: executableFingerprint(supervisor.spec.file)}
+    // A spawn that read the install before the watcher did (a crash restart, `codexd restart`):
+    // the child runs what is installed, no upgrade is pending for it.
+    supervisor.onSpecRead = (version, fingerprint) => {
+      if (this.closed) return
+      this.problem = undefined
+      this.installed = {version, at: new Date().toISOString(), fingerprint}
+    }
   }
 
   /** The executable changed: read its version and act. False when it cannot be read (yet). */
@@ -80,7 +87,6 @@ export class Upgrades {
       return true
     }
     this.installed = {version, at: new Date().toISOString(), fingerprint}
-    this.supervisor.noteInstalledVersion(version)
     const running = this.supervisor.runningVersion()
     const what = `codex ${version} is installed at ${file}`
     if (running === null || running === version) await this.supervisor.event('upgrade-detected', `${what}${running === null ? '; the next child runs it' : ', the version the child runs'}`)
