@@ -25,7 +25,8 @@ export const START = {
     json,
     takeover,
     force,
-    'on-upgrade': ON_UPGRADE,
+    // No default: absent, a running supervisor's policy is not contradicted (no warning) and a new one takes its own default.
+    'on-upgrade': {type: 'string', options: UPGRADE_POLICIES, env: ON_UPGRADE.env, description: `${ON_UPGRADE.description}; applies when a supervisor starts (default: $${ON_UPGRADE.env}, else ${ON_UPGRADE.default})`},
   },
 } as const satisfies CommandTable
 

@@ -4,6 +4,7 @@ import {ON_UPGRADE} from '../../ground/children/upgrade-policy.js'
 import {ensureSupervisor} from '../../client/ensure/ensure-supervisor.js'
 import {describeStart} from '../../client/ensure/start-output.js'
 import {homePaths, resolveCodexHome} from '../../ground/home/codex-home.js'
+import {warnIfOtherUpgradePolicy} from './on-upgrade-warning.js'
 
 export interface StartOptions {
   readonly json: boolean
@@ -34,6 +35,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     // isatty(2) rather than process.stderr.isTTY: building the stream object costs ~1 ms per start.
     onProgress: isatty(2) && !options.json ? (message) => process.stderr.write(`codexd: ${message}\n`) : undefined,
   })
+  if (result.alreadyRunning && options['on-upgrade'] !== undefined) await warnIfOtherUpgradePolicy(paths, options['on-upgrade'])
   process.stdout.write(options.json ? `${JSON.stringify({home: paths.home, ...result})}\n` : `${describeStart(paths, result)}\n`)
   return 0
 }

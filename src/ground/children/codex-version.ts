@@ -51,33 +51,48 @@ function firstLine(text: string, max = 120): string {
 
 /**
  * Runs `<bin> --version` and parses it; a binary that cannot say its version is an error. It
- * runs in its own process group, killed whole at the timeout: a hung `--version` whose children
- * hold its stdout open (a shell script's `sleep`) must neither keep the caller waiting nor stay.
+ * runs in its own process group, killed whole at the timeout, at `signal`'s abort, and at this
+ * process's exit (process.exit runs no timer): a hung `--version` whose children hold its stdout
+ * open (a shell script's `sleep`) must neither keep the caller waiting nor outlive it.
  */
-export async function readCodexVersion(bin: string, timeoutMs = 15_000): Promise<string> {
+export async function readCodexVersion(bin: string, timeoutMs = 15_000, signal?: AbortSignal): Promise<string> {
   const output = await new Promise<string>((resolve, reject) => {
     const failed = (why: string) => new CodexdError('codex-version', `cannot read the version of ${bin} (\`${bin} --version\` ${why}): check the codex installation or choose --server builtin`, ExitCode.ChildFailed)
+    if (signal?.aborted) return reject(failed('was not run: cancelled'))
     const child = spawn(bin, ['--version'], {stdio: ['ignore', 'pipe', 'pipe'], detached: true})
     let stdout = ''
     let stderr = ''
     // Bounded: a binary that prints without end is not codex either.
     child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString('utf8')).slice(0, MAX_OUTPUT)))
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(0, MAX_OUTPUT)))
+    const kill = () => killGroup(child.pid)
+    const cancelled = () => {
+      kill()
+      reject(failed('was cancelled'))
+    }
+    // Detached, the group is not ours to lose: a caller ending by process.exit takes it along.
+    process.once('exit', kill)
+    signal?.addEventListener('abort', cancelled, {once: true})
     const timer = setTimeout(() => {
-      killGroup(child.pid)
+      kill()
       reject(failed(`did not answer within ${timeoutMs} ms`))
     }, timeoutMs)
-    child.on('error', (error) => {
+    const done = () => {
       clearTimeout(timer)
+      process.off('exit', kill)
+      signal?.removeEventListener('abort', cancelled)
+    }
+    child.on('error', (error) => {
+      done()
       reject(failed(`failed: ${firstLine(error.message)}`))
     })
     // At its exit, what it left running in its group goes too: such a child could hold the pipes
     // open (and 'close' back) for as long as it lives.
-    child.on('exit', () => killGroup(child.pid))
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
+    child.on('exit', kill)
+    child.on('close', (code, exitSignal) => {
+      done()
       if (code === 0) resolve(stdout)
-      else reject(failed(`failed: ${firstLine(stderr) || (signal ? `killed by ${signal}` : `exit code ${code}`)}`))
+      else reject(failed(`failed: ${firstLine(stderr) || (exitSignal ? `killed by ${exitSignal}` : `exit code ${code}`)}`))
     })
   })
   const version = parseCodexVersion(output)
