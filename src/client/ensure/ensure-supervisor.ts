@@ -16,7 +16,7 @@ import {logTail} from '../../ground/util/log-tail.js'
 import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {checkServerCommand, commandCannotRun} from './server-command.js'
-import {STOPPED_SUPERVISOR_EXIT_MS, stoppedByStopRequest, type Vanished} from './overtaken.js'
+import {HUNG_UP_EXIT_MS, STOPPED_SUPERVISOR_EXIT_MS, SUPERVISOR_GONE_CODES, stoppedByStopRequest, type Vanished} from './overtaken.js'
 import {descendsFromSupervisedChild} from '../../ground/proc/supervised-descendant.js'
 import {quoteWord} from '../shell-init/quote.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
@@ -78,9 +78,6 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   }
 }
 
-/** How long a supervisor that hung up on a request may take to exit. */
-const HUNG_UP_EXIT_MS = 2000
-
 /** The supervisor a start was waiting on went away: `failure` is the error to report unless a stop did it. */
 class SupervisorVanished extends Error {
   constructor(
@@ -92,7 +89,7 @@ class SupervisorVanished extends Error {
 }
 
 /** Errors that mean the supervisor being waited on is gone (or going), not that its child failed. */
-const GONE_CODES = new Set(['supervisor-vanished', 'supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'])
+const GONE_CODES: ReadonlySet<string> = new Set(['supervisor-vanished', ...SUPERVISOR_GONE_CODES])
 
 /** untilServing, with a vanished supervisor told apart from a failed child. */
 async function serving(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, spawned?: {process: ChildProcess; logFrom: number}): Promise<number> {
