@@ -2,6 +2,7 @@ import type {ChildProcess} from 'node:child_process'
 import {closeSync, openSync, statfsSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../../ground/children/child-spec.js'
+import {ON_UPGRADE} from '../../ground/children/upgrade-policy.js'
 import {CODEXD_ENTRY} from '../../ground/product.js'
 import {controlRequest} from '../control/client.js'
 import type {ChildSummary as PingAnswer} from '../../ground/protocol/control.js'
@@ -32,6 +33,8 @@ export interface EnsureOptions {
   onWarning?: (message: string) => void
   /** codexd's supervisor lock, already taken by the caller (`restart --server`): used, then released. */
   heldLock?: HeldLock
+  /** The --on-upgrade policy of a supervisor this call spawns (`restart --server` keeps the one it stopped); default: $CODEXD_ON_UPGRADE. */
+  onUpgrade?: string
 }
 
 export interface EnsureResult {
@@ -127,7 +130,7 @@ async function ensure(paths: HomePaths, options: EnsureOptions & {timeoutMs: num
     checkServerCommand(choice)
     progress(`starting the codexd supervisor for ${paths.home}`)
     spawned = {logFrom: logSize(paths.supervisorLog)}
-    supervisor = await spawnSupervisor(paths, options.server)
+    supervisor = await spawnSupervisor(paths, options.server, options.onUpgrade)
     spawned.process = supervisor
     answer = await untilAnswers(paths, supervisor, deadline, spawned.logFrom)
   } finally {
@@ -246,7 +249,7 @@ export function supervisorNodeFlags(nodeMajor = Number(process.versions.node.spl
 }
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
-async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
+async function spawnSupervisor(paths: HomePaths, server: string | undefined, onUpgrade: string | undefined): Promise<ChildProcess> {
   // Loaded here, not up front: a `start` that finds the supervisor running never spawns.
   const {spawn} = await import('node:child_process')
   const log = openSync(paths.supervisorLog, 'a', 0o600)
@@ -255,7 +258,7 @@ async function spawnSupervisor(paths: HomePaths, server: string | undefined): Pr
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],
-      env: {...process.env, CODEX_HOME: paths.home},
+      env: {...process.env, CODEX_HOME: paths.home, ...(onUpgrade === undefined ? {} : {[ON_UPGRADE.env]: onUpgrade})},
     })
     child.on('error', () => {}) // an exec failure shows up as an exit below
     child.unref()

@@ -38,14 +38,16 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     // has what is left of --timeout.
     const began = Date.now()
     const turn = await holdLifecycleLock(paths, options.onProgress)
+    let onUpgrade: string | undefined
     try {
+      onUpgrade = await runningUpgradePolicy(paths)
       await stopSupervisor(paths, options.graceMs, {lifecycleLockHeld: true})
     } catch (error) {
       turn?.release()
       throw error
     }
     const timeoutMs = Math.max(0, options.timeoutMs - (Date.now() - began))
-    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs, onProgress: options.onProgress, heldLock: turn})
+    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs, onProgress: options.onProgress, heldLock: turn, onUpgrade})
     return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
   const since = Date.now()
@@ -63,6 +65,15 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
     throw new CodexdError('restart-failed', `the app-server did not come back after the restart (state ${answer.childState}${answer.detail ? `: ${answer.detail}` : ''}): see ${paths.supervisorLog} (codexd logs)`, ExitCode.ChildFailed)
   }
   return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
+}
+
+/**
+ * The --on-upgrade policy of the running supervisor (reported with a codex child), which the one
+ * `restart --server` starts in its place keeps; undefined when none runs or it reports none.
+ */
+async function runningUpgradePolicy(paths: HomePaths): Promise<string | undefined> {
+  const report = await controlRequest(paths, {type: 'status'}).catch(() => undefined)
+  return report?.upgrade?.policy
 }
 
 /** No supervisor answered the restart: none ran, or a concurrent stop shut it down meanwhile. */
