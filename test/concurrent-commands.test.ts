@@ -3,7 +3,7 @@
 // facts (the instance lock's holder, the kernel's listeners, the home's processes); then the races
 // a storm cannot reliably hit, made deterministic with a test fault point that pauses.
 import assert from 'node:assert/strict'
-import {existsSync, lstatSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {makeStaleSocket} from '../src/ground/harness/stale-socket.js'
@@ -34,21 +34,13 @@ function each(a: Command, b: Command): number {
   return a === 'restart-server' || b === 'restart-server' ? 2 : 3
 }
 
-/**
- * Finishers of different kinds closer together than this may have ended in either order (a
- * command exits a few ms after its last check): the end state is then either one.
- */
-const SAME_MOMENT_MS = 500
-
 interface Ran extends Run {
   readonly command: Command
-  /** When this test saw it exit (performance.now()). */
-  readonly endedAt: number
 }
 
 async function storm(home: SupervisedHome, a: Command, b: Command): Promise<Ran[]> {
   const commands = Array.from({length: each(a, b)}, () => [a, b]).flat()
-  return Promise.all(commands.map(async (command) => ({command, ...(await runCodexd(ARGS[command], home.env, {timeoutMs: 120_000})), endedAt: performance.now()})))
+  return Promise.all(commands.map(async (command) => ({command, ...(await runCodexd(ARGS[command], home.env, {timeoutMs: 120_000}))})))
 }
 
 /** Each caller's exit code tells the truth about its own request. */
@@ -67,14 +59,34 @@ function assertExitCodes(runs: Ran[], label: string): void {
   }
 }
 
-/** What the end state must be: the request of the last command to finish, or either when two kinds finished together. */
-function expectedEnd(runs: Ran[], before: 'running' | 'stopped'): 'running' | 'stopped' | 'either' {
-  const changing = runs.filter((run) => ASKS[run.command] !== null).sort((x, y) => x.endedAt - y.endedAt)
-  const last = changing.at(-1)
-  if (!last) return before
-  const other = changing.filter((run) => ASKS[run.command] !== ASKS[last.command]).at(-1)
-  if (other && last.endedAt - other.endedAt < SAME_MOMENT_MS) return 'either'
-  return ASKS[last.command]!
+/** The supervisor pid a command reported with --json (null: a stop that found nothing, or status). */
+function reportedPid(run: Ran): number | null {
+  if (run.command === 'status') return null
+  return (JSON.parse(run.stdout) as {supervisorPid: number | null}).supervisorPid
+}
+
+/**
+ * What the end state must be, from facts rather than the order this test saw commands exit (under
+ * load a command's exit lags its last check by any amount): running iff the instance lock's holder
+ * is the supervisor that ran before the storm or one a start or restart reported, and no stop
+ * reported stopping it; stopped iff no supervisor holds the lock and every reported one is dead.
+ * A storm that only asks for one state must end in it.
+ */
+function expectedEnd(home: SupervisedHome, runs: Ran[], beforePid: number | null, label: string): 'running' | 'stopped' {
+  const starters = runs.filter((run) => ASKS[run.command] === 'running')
+  const stops = runs.filter((run) => run.command === 'stop')
+  const known = new Set([beforePid, ...starters.map(reportedPid)].filter((pid): pid is number => pid !== null))
+  const stopped = new Set(stops.map(reportedPid).filter((pid): pid is number => pid !== null))
+  const holder = lockHolderAt(home.paths.supervisorInstanceLock)
+  if (stops.length === 0 && (beforePid !== null || starters.length > 0)) return 'running'
+  if (starters.length === 0 && stops.length > 0) return 'stopped'
+  if (holder === null) {
+    for (const pid of known) assert.equal(isAlive(pid), false, `${label}: no supervisor holds the instance lock, so the reported supervisor ${pid} is dead`)
+    return 'stopped'
+  }
+  assert.ok(known.has(holder), `${label}: the supervisor holding the instance lock (pid ${holder}) is one a start or restart reported (${[...known].join(', ')})`)
+  assert.ok(!stopped.has(holder), `${label}: the running supervisor (pid ${holder}) is none a stop reported stopping`)
+  return 'running'
 }
 
 /** Running: one supervisor (the instance lock's holder), one control and one app-server listener, its child alive, nothing else. */
@@ -105,15 +117,11 @@ async function assertStopped(home: SupervisedHome, label: string): Promise<void>
   assert.equal((await status(home.env)).code, 3)
 }
 
-async function assertEnd(home: SupervisedHome, end: 'running' | 'stopped' | 'either', label: string): Promise<void> {
-  const running = lockHolderAt(home.paths.supervisorInstanceLock) !== null
-  if (end === 'running' || (end === 'either' && running)) await assertRunning(home, `${label} (end: running)`)
-  else await assertStopped(home, `${label} (end: stopped)`)
-}
-
-async function bringTo(home: SupervisedHome, state: 'running' | 'stopped'): Promise<void> {
+/** Brings the home to `state`; the supervisor's pid when running. */
+async function bringTo(home: SupervisedHome, state: 'running' | 'stopped'): Promise<number | null> {
   const result = await runCodexd(state === 'running' ? ['start'] : ['stop', '--grace', '1000'], home.env)
   assert.equal(result.code, 0, result.stderr)
+  return lockHolderAt(home.paths.supervisorInstanceLock)
 }
 
 /**
@@ -145,7 +153,7 @@ describe('concurrent commands: every pair as a storm', {timeout: 600_000}, () =>
   })
 
   for (const [a, b] of PAIRS) {
-    it(`${each(a, b)} ${a} + ${each(a, b)} ${b}: each exits as its request went, the end state is the last one's`, {timeout: 240_000}, async () => {
+    it(`${each(a, b)} ${a} + ${each(a, b)} ${b}: each exits as its request went, the end state is what their reports say`, {timeout: 240_000}, async () => {
       // `restart --server builtin` switches away from the home's default server (a fixture), so the
       // end state shows whether its stop and start were one turn: nothing else may start between.
       const switching = a === 'restart-server' || b === 'restart-server'
@@ -154,10 +162,11 @@ describe('concurrent commands: every pair as a storm', {timeout: 600_000}, () =>
       const starts = a === 'restart-server' && (b === 'start' || b === 'restart' || b === 'status') ? (['running'] as const) : (['running', 'stopped'] as const)
       for (const before of starts) {
         const label = `${a} + ${b} from ${before}`
-        await bringTo(home, before)
+        const beforePid = await bringTo(home, before)
         const runs = await storm(home, a, b)
         assertExitCodes(runs, label)
-        await assertEnd(home, expectedEnd(runs, before), label)
+        if (expectedEnd(home, runs, beforePid, label) === 'running') await assertRunning(home, `${label} (end: running)`)
+        else await assertStopped(home, `${label} (end: stopped)`)
         if (switching && lockHolderAt(home.paths.supervisorInstanceLock) !== null) {
           assert.equal((await status(home.env)).report.supervisor?.server, 'builtin', `${label}: the server restart --server chose runs`)
         }
@@ -175,6 +184,21 @@ describe('concurrent commands: every pair as a storm', {timeout: 600_000}, () =>
 function pausedAt(text: string, phase: string): number | undefined {
   const match = new RegExp(`codexd test fault: pausing at ${phase} \\(pid (\\d+)\\)`).exec(text)
   return match ? Number(match[1]) : undefined
+}
+
+/** True when process `pid` has `path` open (one of its /proc/<pid>/fd links points at it). */
+function holdsOpen(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path
+      } catch {
+        return false // closed meanwhile
+      }
+    })
+  } catch {
+    return false // exited
+  }
 }
 
 /** `codexd start --json` whose processes pause at `phase` (it, or the supervisor it spawns) until `resume()`. */
@@ -199,8 +223,10 @@ describe('stop racing a starting supervisor (between its instance lock and its c
 
     const stop = spawnCodexd(['stop', '--grace', '1000', '--json'], home.env)
     const stopped = finished(stop)
-    // A stop that did not wait its turn would SIGTERM the paused supervisor at once.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // The stop is at its turn (it opened supervisor.lock, which the paused start holds): one that did
+    // not wait would SIGTERM the paused supervisor at once.
+    await waitFor(() => holdsOpen(stop.pid!, home.paths.supervisorLock) || undefined, {timeoutMs: 60_000, what: 'codexd stop to open supervisor.lock'})
+    await new Promise((resolve) => setTimeout(resolve, 500))
     assert.ok(isAlive(first), 'the supervisor a start is bringing up is not stopped under it')
     assert.equal(stop.exitCode, null, 'stop waits for that start')
 

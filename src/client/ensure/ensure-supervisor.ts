@@ -2,6 +2,7 @@ import type {ChildProcess} from 'node:child_process'
 import {closeSync, openSync, statfsSync, statSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {serverChoice} from '../../ground/children/child-spec.js'
+import {ON_UPGRADE} from '../../ground/children/upgrade-policy.js'
 import {CODEXD_ENTRY} from '../../ground/product.js'
 import {controlRequest} from '../control/client.js'
 import type {ChildSummary as PingAnswer} from '../../ground/protocol/control.js'
@@ -16,7 +17,7 @@ import {logTail} from '../../ground/util/log-tail.js'
 import {DEFAULT_ENSURE_TIMEOUT_MS} from './default-timeout.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 import {checkServerCommand, commandCannotRun} from './server-command.js'
-import {STOPPED_SUPERVISOR_EXIT_MS, stoppedByStopRequest, type Vanished} from './overtaken.js'
+import {HUNG_UP_EXIT_MS, STOPPED_SUPERVISOR_EXIT_MS, SUPERVISOR_GONE_CODES, stoppedByStopRequest, type Vanished} from './overtaken.js'
 import {descendsFromSupervisedChild} from '../../ground/proc/supervised-descendant.js'
 import {quoteWord} from '../shell-init/quote.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
@@ -32,6 +33,8 @@ export interface EnsureOptions {
   onWarning?: (message: string) => void
   /** codexd's supervisor lock, already taken by the caller (`restart --server`): used, then released. */
   heldLock?: HeldLock
+  /** The --on-upgrade policy of a supervisor this call spawns (`restart --server` keeps the one it stopped); default: $CODEXD_ON_UPGRADE. */
+  onUpgrade?: string
 }
 
 export interface EnsureResult {
@@ -78,9 +81,6 @@ export async function ensureSupervisor(paths: HomePaths, options: EnsureOptions 
   }
 }
 
-/** How long a supervisor that hung up on a request may take to exit. */
-const HUNG_UP_EXIT_MS = 2000
-
 /** The supervisor a start was waiting on went away: `failure` is the error to report unless a stop did it. */
 class SupervisorVanished extends Error {
   constructor(
@@ -92,7 +92,7 @@ class SupervisorVanished extends Error {
 }
 
 /** Errors that mean the supervisor being waited on is gone (or going), not that its child failed. */
-const GONE_CODES = new Set(['supervisor-vanished', 'supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'])
+const GONE_CODES: ReadonlySet<string> = new Set(['supervisor-vanished', ...SUPERVISOR_GONE_CODES])
 
 /** untilServing, with a vanished supervisor told apart from a failed child. */
 async function serving(paths: HomePaths, answer: PingAnswer, deadline: number, progress: (message: string) => void, spawned?: {process: ChildProcess; logFrom: number}): Promise<number> {
@@ -130,7 +130,7 @@ async function ensure(paths: HomePaths, options: EnsureOptions & {timeoutMs: num
     checkServerCommand(choice)
     progress(`starting the codexd supervisor for ${paths.home}`)
     spawned = {logFrom: logSize(paths.supervisorLog)}
-    supervisor = await spawnSupervisor(paths, options.server)
+    supervisor = await spawnSupervisor(paths, options.server, options.onUpgrade)
     spawned.process = supervisor
     answer = await untilAnswers(paths, supervisor, deadline, spawned.logFrom)
   } finally {
@@ -249,7 +249,7 @@ export function supervisorNodeFlags(nodeMajor = Number(process.versions.node.spl
 }
 
 /** Spawns `codexd run` in its own session with stdout/stderr appended to the supervisor log. */
-async function spawnSupervisor(paths: HomePaths, server: string | undefined): Promise<ChildProcess> {
+async function spawnSupervisor(paths: HomePaths, server: string | undefined, onUpgrade: string | undefined): Promise<ChildProcess> {
   // Loaded here, not up front: a `start` that finds the supervisor running never spawns.
   const {spawn} = await import('node:child_process')
   const log = openSync(paths.supervisorLog, 'a', 0o600)
@@ -258,7 +258,7 @@ async function spawnSupervisor(paths: HomePaths, server: string | undefined): Pr
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', log, log],
-      env: {...process.env, CODEX_HOME: paths.home},
+      env: {...process.env, CODEX_HOME: paths.home, ...(onUpgrade === undefined ? {} : {[ON_UPGRADE.env]: onUpgrade})},
     })
     child.on('error', () => {}) // an exec failure shows up as an exit below
     child.unref()

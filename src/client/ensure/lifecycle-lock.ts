@@ -16,13 +16,17 @@ export const LIFECYCLE_LOCK_WAIT_MS = 30_000
  * command that changes whether a supervisor runs: `start` while it spawns one (until it answers),
  * `stop` for its whole stop, `restart --server` for its stop and its start. Undefined when the
  * home has no codexd directory (nothing ever ran, nothing to serialize against) or after
- * `timeoutMs` (the caller goes ahead without it).
+ * LIFECYCLE_LOCK_WAIT_MS (the caller goes ahead without it). `onProgress` hears once that it waits.
  */
-export async function holdLifecycleLock(paths: HomePaths, timeoutMs = LIFECYCLE_LOCK_WAIT_MS): Promise<HeldLock | undefined> {
+export async function holdLifecycleLock(paths: HomePaths, onProgress?: (message: string) => void): Promise<HeldLock | undefined> {
   if (!existsSync(paths.codexdDir)) return undefined
   const {acquireLock} = await import('../../ground/lock/flock.js')
   try {
-    return await acquireLock(paths.supervisorLock, {timeoutMs, purpose: "codexd's supervisor lock"})
+    return await acquireLock(paths.supervisorLock, {
+      timeoutMs: LIFECYCLE_LOCK_WAIT_MS,
+      purpose: "codexd's supervisor lock",
+      onWait: () => onProgress?.(`waiting for another codexd command (lock ${paths.supervisorLock})`),
+    })
   } catch (error) {
     if (error instanceof CodexdError && error.code === 'lock-timeout') return undefined
     throw error

@@ -5,6 +5,18 @@ import {STOP_REQUEST, stoppedBy} from '../../ground/supervisor-state/stop-reason
 /** How long a supervisor that went away may take to exit (it answers a stop after its child ended). */
 export const STOPPED_SUPERVISOR_EXIT_MS = 10_000
 
+/**
+ * How long a supervisor that hung up on a request may take to exit: one shutting down closes its
+ * control socket as its last step (a wedged one never exits: no long wait for it).
+ */
+export const HUNG_UP_EXIT_MS = 2000
+
+/**
+ * Error codes of a control request that mean the supervisor is gone (or going), not that it
+ * refused: nothing listens, it hung up, or it answered with something that is no answer.
+ */
+export const SUPERVISOR_GONE_CODES: ReadonlySet<string> = new Set(['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'])
+
 /** Which supervisor vanished: its pid when known, else the time the caller began relying on it. */
 export interface Vanished {
   readonly pid: number | null

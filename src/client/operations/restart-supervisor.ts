@@ -8,7 +8,7 @@ import {stopSupervisor} from './stop-supervisor.js'
 import {unmanagedListenerError} from '../../ground/owner/unmanaged-error.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
 import {holdLifecycleLock} from '../ensure/lifecycle-lock.js'
-import {stoppedByStopRequest} from '../ensure/overtaken.js'
+import {SUPERVISOR_GONE_CODES, stoppedByStopRequest} from '../ensure/overtaken.js'
 
 export interface RestartOptions {
   readonly graceMs: number
@@ -33,15 +33,21 @@ export interface RestartResult {
  */
 export async function restartSupervisor(paths: HomePaths, options: RestartOptions): Promise<RestartResult> {
   if (options.server !== undefined) {
-    // The stop and the start are one turn (docs/supervisor.md, "Concurrent commands").
-    const turn = await holdLifecycleLock(paths, options.timeoutMs)
+    // The stop and the start are one turn (docs/supervisor.md, "Concurrent commands"): the lock's
+    // documented wait, then the stop goes ahead (its turn was this wait, lock or not) and the start
+    // has what is left of --timeout.
+    const began = Date.now()
+    const turn = await holdLifecycleLock(paths, options.onProgress)
+    let onUpgrade: string | undefined
     try {
-      await stopSupervisor(paths, options.graceMs, {lifecycleLockHeld: turn !== undefined})
+      onUpgrade = await runningUpgradePolicy(paths)
+      await stopSupervisor(paths, options.graceMs, {lifecycleLockHeld: true})
     } catch (error) {
       turn?.release()
       throw error
     }
-    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs: options.timeoutMs, onProgress: options.onProgress, heldLock: turn})
+    const timeoutMs = Math.max(0, options.timeoutMs - (Date.now() - began))
+    const started = await ensureSupervisor(paths, {server: options.server, timeoutMs, onProgress: options.onProgress, heldLock: turn, onUpgrade})
     return {home: paths.home, restarted: 'supervisor', supervisorPid: started.supervisorPid, childPid: await childPid(paths)}
   }
   const since = Date.now()
@@ -61,10 +67,19 @@ export async function restartSupervisor(paths: HomePaths, options: RestartOption
   return {home: paths.home, restarted: 'child', supervisorPid: answer.pid, childPid: answer.childPid ?? null}
 }
 
+/**
+ * The --on-upgrade policy of the running supervisor (reported with a codex child), which the one
+ * `restart --server` starts in its place keeps; undefined when none runs or it reports none.
+ */
+async function runningUpgradePolicy(paths: HomePaths): Promise<string | undefined> {
+  const report = await controlRequest(paths, {type: 'status'}).catch(() => undefined)
+  return report?.upgrade?.policy
+}
+
 /** No supervisor answered the restart: none ran, or a concurrent stop shut it down meanwhile. */
 async function nothingRunsAfter(paths: HomePaths, error: CodexdError, since: number): Promise<boolean> {
   if (error.code === 'supervisor-not-running') return true
-  if (error.code !== 'supervisor-unreachable' && error.code !== 'supervisor-bad-answer') return false
+  if (!SUPERVISOR_GONE_CODES.has(error.code)) return false
   // It closed the connection without answering: a supervisor shutting down does that.
   return stoppedByStopRequest(paths, {pid: liveSupervisorPid(paths), since})
 }

@@ -3,6 +3,7 @@ import {CodexdError} from '../../ground/errors/codexd-error.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
 import {controlRequest} from '../control/client.js'
 import {liveSupervisorPid} from '../../ground/supervisor-state/holder.js'
+import {HUNG_UP_EXIT_MS, SUPERVISOR_GONE_CODES, stoppedByStopRequest} from '../ensure/overtaken.js'
 import type {StatusReport} from '../../ground/protocol/status-report.js'
 
 /**
@@ -11,15 +12,19 @@ import type {StatusReport} from '../../ground/protocol/status-report.js'
  * database (sqlite3 loaded only then) and says whether an unmanaged listener serves the home.
  */
 export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<StatusReport> {
+  const since = Date.now()
   try {
     // One shape whether or not a supervisor answered (schemas/status.json): message is null here.
     const report = await controlRequest(paths, {type: 'status'}, timeoutMs)
     return {...report, upgrade: report.upgrade ?? null, message: null}
   } catch (error) {
     // An answer that is not a status report is a supervisor that cannot be asked: unreachable.
-    if (!(error instanceof CodexdError) || !['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
+    if (!(error instanceof CodexdError) || !SUPERVISOR_GONE_CODES.has(error.code)) throw error
     // A supervisor shutting down (a concurrent stop) hangs up without answering, then exits.
-    const exited = error.code === 'supervisor-unreachable' && (await holderExits(paths))
+    const hungUp = error.code === 'supervisor-unreachable' ? liveSupervisorPid(paths) : null
+    const exited = error.code === 'supervisor-unreachable' && (await holderExits(paths, hungUp))
+    // Why it exited is what it recorded: a stop request, or anything else (a crash, a kill).
+    const asked = exited && (await stoppedByStopRequest(paths, {pid: hungUp, since}, 0))
     const history = await readHistory(paths)
     // No control socket is not "not running" while the instance lock has a live holder (whose
     // child is then no unmanaged listener).
@@ -35,17 +40,13 @@ export async function queryStatus(paths: HomePaths, timeoutMs = 5000): Promise<S
       unmanagedListener,
       events: history.events,
       upgrade: null,
-      message: holder === null ? (exited ? `no codexd supervisor is running for ${paths.home} (the one that was stopped as it was asked): run codexd start` : error.message) : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
+      message: holder === null ? (exited ? (asked ? `no codexd supervisor is running for ${paths.home} (the one that was stopped as it was asked): run codexd start` : 'the codexd supervisor exited while answering: run codexd start') : error.message) : `a codexd supervisor (pid ${holder}, holding ${paths.supervisorInstanceLock}) runs for ${paths.home} but its control socket ${paths.supervisorSocket} cannot be reached: it binds it again within one probe period unless something that is not a socket is in the way; codexd stop stops it either way`,
     }
   }
 }
 
-/** How long a supervisor that hung up may take to exit (it closes its socket last). */
-const HUNG_UP_EXIT_MS = 1000
-
-/** True when the supervisor that hung up is gone: its lock's holder exited within HUNG_UP_EXIT_MS, or nothing answers any more. */
-async function holderExits(paths: HomePaths): Promise<boolean> {
-  const pid = liveSupervisorPid(paths)
+/** True when the supervisor that hung up (`pid`, its instance lock's holder then) is gone: it exited within HUNG_UP_EXIT_MS, or nothing answers any more. */
+async function holderExits(paths: HomePaths, pid: number | null): Promise<boolean> {
   if (pid === null) {
     const {probeSocket} = await import('../../ground/startup/socket-probe.js')
     const probe = await probeSocket(paths.supervisorSocket, 500)

@@ -7,6 +7,7 @@ import {QUICK_POLL, pollUntil as until} from '../../ground/util/wait.js'
 import {controlRequest} from '../control/client.js'
 import type {StopAnswer} from '../../ground/protocol/control.js'
 import {holdLifecycleLock} from '../ensure/lifecycle-lock.js'
+import {SUPERVISOR_GONE_CODES} from '../ensure/overtaken.js'
 
 /** Which step ended the supervisor: its graceful stop request, SIGTERM, or SIGKILL. */
 export type StopStep = 'already-stopped' | 'graceful' | 'sigterm' | 'sigkill'
@@ -70,7 +71,7 @@ async function stopRunning(paths: HomePaths, graceMs: number): Promise<StopResul
     answer = await controlRequest(paths, {type: 'stop', graceMs}, graceMs + 5000)
   } catch (error) {
     if (!(error instanceof CodexdError)) throw error
-    if (!['supervisor-not-running', 'supervisor-unreachable', 'supervisor-bad-answer'].includes(error.code)) throw error
+    if (!SUPERVISOR_GONE_CODES.has(error.code)) throw error
   }
   // No answer: the instance lock's holder is the live supervisor, whatever its socket became.
   const supervisorPid: number | null = answer?.supervisorPid ?? liveSupervisorPid(paths)

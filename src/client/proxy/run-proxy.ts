@@ -46,6 +46,9 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
     waitTimeoutMs: options.waitTimeoutMs,
     progress,
     onUnreachable: onUnreachable(options, paths, progress),
+    // CODEX_HOME's own socket without --autostart: waited for only while a supervisor runs or a
+    // start is on its way, checked again at each retry (a stop that held the lock may have ended).
+    whileUnreachable: !options.autostart && options.sock === undefined ? () => requireSupervisor(paths) : undefined,
   }
   const serverEnded = (what: string) => new CodexdError('proxy-server-ended', `${what}${seeLog(owner, ': ')}`, ExitCode.ProxyFailed)
 
@@ -75,13 +78,11 @@ export async function runProxy(options: ProxyOptions): Promise<void> {
 }
 
 /**
- * What the wait does when the socket first fails to answer: --autostart runs the ensure path;
- * CODEX_HOME's own socket (no --sock) is waited for only while a supervisor runs or is starting,
- * else the proxy fails at once saying how to start one. A socket named by --sock is waited for.
+ * What the wait does when the socket first fails to answer: --autostart runs the ensure path.
+ * (Without it, CODEX_HOME's own socket is checked at every retry: whileUnreachable above.)
  */
 function onUnreachable(options: ProxyOptions, paths: HomePaths, progress: (line: string) => void): ((remainingMs: number) => Promise<void>) | undefined {
   if (options.autostart) return (remainingMs) => autostart(paths, {server: options.server, remainingMs, progress})
-  if (options.sock === undefined) return () => requireSupervisor(paths)
   return undefined
 }
 

@@ -20,6 +20,11 @@ export interface WaitOptions {
    * --autostart: run the ensure path). Its errors end the wait.
    */
   readonly onUnreachable?: (remainingMs: number) => Promise<void>
+  /**
+   * Called after every transient failure, before retrying: whether waiting still makes sense (a
+   * start that was on its way may have ended without a server). Its errors end the wait.
+   */
+  readonly whileUnreachable?: () => Promise<void>
 }
 
 /** Backoff between attempts: 50 ms doubling (randomized) up to 1 s. */
@@ -50,13 +55,14 @@ export async function waitForServer<T>(attempt: () => Promise<T>, options: WaitO
         } catch (error) {
           if (!isTransient(error)) throw new AbortError(error as Error)
           last = error as ConnectError
-          if (!unreachableHandled) {
-            unreachableHandled = true
-            try {
+          try {
+            if (!unreachableHandled) {
+              unreachableHandled = true
               await options.onUnreachable!(Math.max(0, options.waitTimeoutMs - (Date.now() - started)))
-            } catch (startError) {
-              throw new AbortError(startError as Error)
             }
+            await options.whileUnreachable?.()
+          } catch (checkError) {
+            throw new AbortError(checkError as Error)
           }
           throw error
         }
