@@ -71,7 +71,9 @@ describe('the whole home deleted under a running supervisor', {timeout: 120_000}
 
   it('the supervisor shuts down cleanly (child ended) and never re-creates the home', async () => {
     const before = await startAndTrack(home)
-    rmSync(home.home, {recursive: true, force: true})
+    // As `rm -rf` by a user: the live supervisor and child may still write a file into a directory
+    // rm already emptied (ENOTEMPTY), so it walks again, as rm's retries do.
+    rmSync(home.home, {recursive: true, force: true, maxRetries: 20, retryDelay: 50})
     await waitGone([before.supervisor!.pid, before.child!.pid!], 'the supervisor and its child', 30_000)
     await new Promise((resolve) => setTimeout(resolve, 500))
     assert.equal(existsSync(home.home), false, 'the home was not re-created')
