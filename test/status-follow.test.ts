@@ -85,11 +85,14 @@ describe('status --watch --json names who else serves the socket, as plain statu
       assert.equal(plain.answer.code, 6)
       assert.equal(plain.report.listenerOwner.pid, server.pid)
       const watch = spawnCodexd(['status', '--watch', '--json', '--interval', '100'], home.env)
-      const seen = lines(watch)
-      await waitFor(() => seen.length >= 1 || undefined, {timeoutMs: 20_000, what: 'the first report'})
-      const watched = JSON.parse(seen[0])
-      assert.deepEqual([watched.listenerOwner?.pid, watched.listenerOwner?.kind], [server.pid, plain.report.listenerOwner.kind])
-      watch.kill('SIGINT')
+      try {
+        const seen = lines(watch)
+        await waitFor(() => seen.length >= 1 || undefined, {timeoutMs: 20_000, what: 'the first report'})
+        const watched = JSON.parse(seen[0])
+        assert.deepEqual([watched.listenerOwner?.pid, watched.listenerOwner?.kind], [server.pid, plain.report.listenerOwner.kind])
+      } finally {
+        watch.kill('SIGINT')
+      }
       assert.equal((await finished(watch)).code, 0)
     } finally {
       server.kill('SIGTERM')
