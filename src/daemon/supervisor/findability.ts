@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import type {ControlServer} from '../control/server.js'
 import type {HomePaths} from '../../ground/home/codex-home.js'
 import {ensurePrivateDir} from '../../ground/home/private-dir.js'
+import {CodexdError} from '../../ground/errors/codexd-error.js'
 import {acquireLock, type HeldLock} from '../../ground/lock/flock.js'
 import type {Supervisor} from './supervisor.js'
 
@@ -34,11 +35,17 @@ export class Findability {
   private async run(): Promise<void> {
     if (this.gone) return
     if (!existsSync(this.paths.home)) {
-      await this.giveUp('home-deleted', `the home ${this.paths.home} was deleted; shutting down without re-creating it`)
+      await this.homeDeleted()
       return
     }
     if (!this.instance.current.stillAtPath()) {
-      ensurePrivateDir(this.paths.codexdDir)
+      try {
+        ensurePrivateDir(this.paths.codexdDir, {parentMustExist: true})
+      } catch (error) {
+        // The home went away since the check above: never re-create it.
+        if (error instanceof CodexdError && error.code === 'parent-gone') return this.homeDeleted()
+        throw error
+      }
       const again = await acquireLock(this.paths.supervisorInstanceLock, {timeoutMs: 0, purpose: 'the supervisor instance lock'}).catch(() => undefined)
       if (!again) {
         await this.giveUp('instance-lock-lost', `${this.paths.supervisorInstanceLock} was replaced and another process holds the new one; shutting down`)
@@ -56,6 +63,10 @@ export class Findability {
       this.blockedWhy = repair.why
       await this.supervisor.event('error', `cannot bind the control socket again: ${repair.why}; clients find this supervisor (pid ${process.pid}) through ${this.paths.supervisorInstanceLock}`)
     }
+  }
+
+  private homeDeleted(): Promise<void> {
+    return this.giveUp('home-deleted', `the home ${this.paths.home} was deleted; shutting down without re-creating it`)
   }
 
   private async giveUp(kind: 'home-deleted' | 'instance-lock-lost', message: string): Promise<void> {

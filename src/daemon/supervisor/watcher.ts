@@ -71,8 +71,9 @@ export async function watchControlDir(paths: HomePaths, handlers: WatchHandlers)
     setTimeout(() => {
       if (!existsSync(paths.home)) return handlers.onHomeRemoved()
       try {
-        ensurePrivateDir(paths.controlDir)
+        ensurePrivateDir(paths.controlDir, {parentMustExist: true})
       } catch (error) {
+        if (!existsSync(paths.home)) return handlers.onHomeRemoved() // gone since the check: never re-created
         handlers.onError(`could not recreate ${paths.controlDir}: ${(error as Error).message}`)
         return
       }

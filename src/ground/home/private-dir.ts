@@ -5,13 +5,19 @@ import {ExitCode} from '../errors/exit-codes.js'
 /**
  * Makes sure `dir` exists as a private directory: created with mode 0700 when missing, and
  * refused (never repaired behind the user's back) when it is a symlink, not a directory, owned
- * by another user, or writable by group or others.
+ * by another user, or writable by group or others. With `parentMustExist` only `dir` itself is
+ * created: a running supervisor repairing its directories must never re-create a home deleted
+ * between its check and the mkdir (that throws `parent-gone`).
  */
-export function ensurePrivateDir(dir: string): void {
+export function ensurePrivateDir(dir: string, options: {readonly parentMustExist?: boolean} = {}): void {
   try {
-    mkdirSync(dir, {recursive: true, mode: 0o700})
+    mkdirSync(dir, {recursive: !options.parentMustExist, mode: 0o700})
   } catch (error) {
     const code = errnoCode(error)
+    if (options.parentMustExist && code === 'EEXIST' && lstatSync(dir).isDirectory()) return checkPrivateDir(dir)
+    if (options.parentMustExist && code === 'ENOENT') {
+      throw new CodexdError('parent-gone', `cannot create ${dir}: its parent directory is gone`, ExitCode.BadPath, {cause: error})
+    }
     if (code === 'EEXIST' || code === 'ENOTDIR') {
       throw new CodexdError('dir-not-dir', `${dir} exists and is not a directory: move it away so codexd can create the directory`, ExitCode.BadPath)
     }
