@@ -1,8 +1,8 @@
 // Runs every *.test.ts under src/ and test/ with node's test runner (through tsx). Node 20's
 // --test does not expand globs, hence the explicit list.
 import {spawnSync} from 'node:child_process'
-import {readdirSync} from 'node:fs'
-import {availableParallelism} from 'node:os'
+import {readdirSync, statSync} from 'node:fs'
+import {availableParallelism, homedir} from 'node:os'
 import {join} from 'node:path'
 
 function findTests(dir) {
@@ -21,5 +21,23 @@ const TEST_TIMEOUT_MS = 600_000
 // (node's default is one fewer than the cores: a single file at a time there). Every test is
 // hermetic (its own home, HOME and processes), which is what makes that safe.
 const concurrency = Number(process.env.CODEXD_TEST_CONCURRENCY) || Math.max(2, availableParallelism())
+// Tests are hermetic: none may write the machine's ~/.codex (each test has its own CODEX_HOME and
+// HOME). Any change of it, or of the directories under it, during the run fails the run.
+const userCodex = join(homedir(), '.codex')
+function snapshot(dir, depth = 3) {
+  let stat
+  try {
+    stat = statSync(dir)
+  } catch {
+    return []
+  }
+  const entries = stat.isDirectory() && depth > 0 ? readdirSync(dir).flatMap((name) => snapshot(join(dir, name), depth - 1)) : []
+  return [`${dir} ${stat.mtimeMs}`, ...entries]
+}
+const before = snapshot(userCodex).join('\n')
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {stdio: 'inherit'})
+if (snapshot(userCodex).join('\n') !== before) {
+  console.error(`run-tests: something wrote to ${userCodex} during the tests: a test, or a codex it ran, lacked its own CODEX_HOME and HOME`)
+  process.exit(1)
+}
 process.exit(result.status ?? 1)
